@@ -1,0 +1,145 @@
+//! The three AWS wire protocols the endpoint speaks, and how replies and errors are encoded in each.
+
+use crate::error::ApiError;
+use serde_json::{Map, Value};
+
+/// How a service encodes requests and responses (botocore's `metadata.protocol`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// CodeArtifact: REST paths, JSON bodies, errors named by `x-amzn-errortype`.
+    RestJson,
+    /// KMS: `X-Amz-Target: TrentService.Op`, JSON 1.1 bodies, errors named by `__type`.
+    Json,
+    /// STS: form-encoded `Action=...` requests, XML responses.
+    Query,
+}
+
+impl Protocol {
+    /// The protocol a signed request's service speaks.
+    pub fn for_service(service: &str) -> Option<Self> {
+        match service {
+            "codeartifact" => Some(Self::RestJson),
+            "kms" => Some(Self::Json),
+            "sts" => Some(Self::Query),
+            _ => None,
+        }
+    }
+
+    /// A best guess for requests whose signature cannot be read, so that even
+    /// the authentication error is in a form the client can parse.
+    pub fn guess(headers: &hyper::http::HeaderMap) -> Self {
+        let content_type = headers
+            .get(hyper::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if headers.contains_key("x-amz-target") {
+            Self::Json
+        } else if content_type.starts_with("application/x-www-form-urlencoded") {
+            Self::Query
+        } else {
+            Self::RestJson
+        }
+    }
+}
+
+/// A successful or failed answer, before it becomes an HTTP response.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(value: &Value) -> Self {
+        Self::json_with(value, "application/json")
+    }
+
+    /// KMS answers with the JSON 1.1 content type.
+    pub fn json11(value: &Value) -> Self {
+        Self::json_with(value, "application/x-amz-json-1.1")
+    }
+
+    fn json_with(value: &Value, content_type: &'static str) -> Self {
+        Self {
+            status: 200,
+            content_type,
+            headers: Vec::new(),
+            body: value.to_string().into_bytes(),
+        }
+    }
+
+    pub fn xml(body: String) -> Self {
+        Self {
+            status: 200,
+            content_type: "text/xml",
+            headers: Vec::new(),
+            body: body.into_bytes(),
+        }
+    }
+
+    /// Encode an error the way `protocol`'s clients parse it.
+    pub fn error(protocol: Protocol, err: &ApiError, request_id: &str) -> Self {
+        let mut headers = vec![("x-amzn-errortype", err.code.to_string())];
+        if let Some(seconds) = err.retry_after {
+            headers.push(("retry-after", seconds.to_string()));
+        }
+        let (content_type, body) = match protocol {
+            Protocol::RestJson | Protocol::Json => {
+                let mut map = Map::new();
+                if protocol == Protocol::Json {
+                    map.insert("__type".into(), Value::String(err.code.into()));
+                }
+                map.insert("message".into(), Value::String(err.message.clone()));
+                for (name, value) in &err.fields {
+                    map.insert((*name).into(), Value::String(value.clone()));
+                }
+                let content_type = if protocol == Protocol::Json {
+                    "application/x-amz-json-1.1"
+                } else {
+                    "application/json"
+                };
+                (content_type, Value::Object(map).to_string())
+            }
+            Protocol::Query => (
+                "text/xml",
+                format!(
+                    "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+                     <Error><Type>{}</Type><Code>{}</Code><Message>{}</Message></Error>\
+                     <RequestId>{}</RequestId></ErrorResponse>",
+                    if err.fault_is_server {
+                        "Receiver"
+                    } else {
+                        "Sender"
+                    },
+                    err.code,
+                    xml_escape(&err.message),
+                    request_id
+                ),
+            ),
+        };
+        Self {
+            status: err.status,
+            content_type,
+            headers,
+            body: body.into_bytes(),
+        }
+    }
+}
+
+/// Escape text for an XML element.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,61 @@
+//! Per-account request-rate quotas (AWS: ~100 writes and ~800 reads per second), as fixed one-second windows.
+
+use crate::service::Kind;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+pub struct RateLimiter {
+    write_tps: u32,
+    read_tps: u32,
+    /// (account, kind) → (second, requests counted in it).
+    windows: Mutex<HashMap<(String, Kind), (i64, u32)>>,
+}
+
+impl RateLimiter {
+    pub fn new(write_tps: u32, read_tps: u32) -> Self {
+        Self {
+            write_tps,
+            read_tps,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Count a request; false when the account is over its quota for this second.
+    pub fn admit(&self, account: &str, kind: Kind, now_secs: i64) -> bool {
+        let limit = match kind {
+            Kind::Write => self.write_tps,
+            Kind::Read => self.read_tps,
+        };
+        if limit == 0 {
+            return true;
+        }
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let w = windows
+            .entry((account.to_string(), kind))
+            .or_insert((now_secs, 0));
+        if w.0 != now_secs {
+            *w = (now_secs, 0);
+        }
+        if w.1 >= limit {
+            return false;
+        }
+        w.1 += 1;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_per_account_per_kind_per_second() {
+        let l = RateLimiter::new(2, 0);
+        assert!(l.admit("a", Kind::Write, 10));
+        assert!(l.admit("a", Kind::Write, 10));
+        assert!(!l.admit("a", Kind::Write, 10));
+        assert!(l.admit("b", Kind::Write, 10), "accounts are separate");
+        assert!(l.admit("a", Kind::Read, 10), "0 = unlimited");
+        assert!(l.admit("a", Kind::Write, 11), "a new second starts afresh");
+    }
+}

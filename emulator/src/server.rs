@@ -1,0 +1,324 @@
+//! The HTTP server: accept loop, then per request body → SigV4 → route by service → faults → quota → handler → stats.
+
+use crate::auth;
+use crate::config::{Config, Faults};
+use crate::error::ApiError;
+use crate::faults::Fault;
+use crate::journal::JournalError;
+use crate::protocol::{Protocol, Reply};
+use crate::service::{Call, Ctx, Operation};
+use crate::sigv4::{self, RequestParts};
+use crate::state::Store;
+use crate::{admin, clock, codeartifact, kms, sts};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+
+/// Largest request body accepted; CodeArtifact's largest input (a policy) is 7 KiB.
+const MAX_BODY: usize = 1 << 20;
+
+/// How long shutdown waits for in-flight requests.
+const DRAIN: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(
+        "refusing to listen on {0}: the endpoint has no real security; pass --allow-non-loopback to expose it anyway"
+    )]
+    NonLoopback(SocketAddr),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    State(#[from] JournalError),
+}
+
+/// A running endpoint. Dropping it without `shutdown` leaves the server running until the runtime ends.
+pub struct Running {
+    addr: SocketAddr,
+    seed: u64,
+    ctx: Arc<Ctx>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    /// `http://127.0.0.1:PORT`, what `AWS_ENDPOINT_URL` should be set to.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The seed of the fault generator (replay a run with `--seed`).
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Change the injected faults of the running endpoint.
+    pub fn set_faults(&self, faults: Faults) {
+        self.ctx.set_faults(faults);
+    }
+
+    /// Stop accepting, let in-flight requests finish (bounded), and return.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// Bind and start serving in the background of the current tokio runtime.
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    if !config.listen.ip().is_loopback() && !config.allow_non_loopback {
+        return Err(StartError::NonLoopback(config.listen));
+    }
+    let store = match &config.state {
+        Some(dir) => Store::open(dir)?,
+        None => Store::in_memory(),
+    };
+    let seed = config.faults.seed.unwrap_or_else(rand::random);
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    let ctx = Arc::new(Ctx::new(config, store, seed));
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(serve(listener, ctx.clone(), stopped));
+    Ok(Running {
+        addr,
+        seed,
+        ctx,
+        stop,
+        task,
+    })
+}
+
+async fn serve(listener: TcpListener, ctx: Arc<Ctx>, mut stopped: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                let ctx = ctx.clone();
+                let mut stopped = stopped.clone();
+                connections.spawn(async move {
+                    let service = service_fn(move |req| handle(ctx.clone(), req));
+                    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                    tokio::pin!(conn);
+                    tokio::select! {
+                        _ = conn.as_mut() => {}
+                        _ = stopped.changed() => {
+                            conn.as_mut().graceful_shutdown();
+                            let _ = conn.await;
+                        }
+                    }
+                });
+            }
+        }
+    }
+    let _ = tokio::time::timeout(DRAIN, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+}
+
+/// Returned instead of a response to make hyper close the connection unanswered.
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped by fault injection")]
+struct Dropped;
+
+async fn handle(ctx: Arc<Ctx>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
+    let request_id = ctx.uuid();
+    let (parts, body) = req.into_parts();
+    let protocol = Protocol::guess(&parts.headers);
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            let err = ApiError::new(
+                413,
+                "RequestEntityTooLargeException",
+                "The request body is larger than 1 MiB or was cut off",
+            );
+            return Ok(respond(
+                Reply::error(protocol, &err, &request_id),
+                &request_id,
+            ));
+        }
+    };
+    if parts.uri.path().starts_with("/_emulator/") {
+        let reply = admin::handle(&ctx, &parts.method, parts.uri.path(), &body);
+        return Ok(respond(reply, &request_id));
+    }
+    let reply = match authenticated(&ctx, &parts, &body, &request_id).await? {
+        Ok(reply) => reply,
+        Err((protocol, err)) => Reply::error(protocol, &err, &request_id),
+    };
+    Ok(respond(reply, &request_id))
+}
+
+type Outcome = Result<Reply, (Protocol, ApiError)>;
+
+async fn authenticated(
+    ctx: &Ctx,
+    parts: &hyper::http::request::Parts,
+    body: &Bytes,
+    request_id: &str,
+) -> Result<Outcome, Dropped> {
+    let now = clock::now_f64();
+    let guessed = Protocol::guess(&parts.headers);
+    let raw = RequestParts {
+        method: parts.method.as_str(),
+        raw_path: parts.uri.path(),
+        raw_query: parts.uri.query(),
+        headers: &parts.headers,
+        body,
+    };
+    let claim = match sigv4::parse_claim(&raw) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err((guessed, auth::auth_error(guessed, &e)))),
+    };
+    let Some(protocol) = Protocol::for_service(&claim.service) else {
+        let err = ApiError::new(
+            400,
+            "UnknownServiceException",
+            format!(
+                "This endpoint serves codeartifact, kms and sts, not `{}`",
+                claim.service
+            ),
+        );
+        return Ok(Err((guessed, err)));
+    };
+    let identity = match auth::identify(ctx, &claim, protocol, now as i64) {
+        Ok(i) => i,
+        Err(e) => return Ok(Err((protocol, e))),
+    };
+    if let Err(e) = sigv4::verify(&raw, &claim, &identity.secret, now as i64) {
+        ctx.stats
+            .record(&identity.account, now as i64, "Auth", "InvalidSignature");
+        return Ok(Err((protocol, auth::auth_error(protocol, &e))));
+    }
+    let call = Call {
+        account: identity.account,
+        caller_arn: identity.arn,
+        caller_user_id: identity.user_id,
+        region: claim.region,
+        method: &parts.method,
+        path: percent_encoding::percent_decode_str(parts.uri.path())
+            .decode_utf8_lossy()
+            .into_owned(),
+        query: parts
+            .uri
+            .query()
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default(),
+        headers: &parts.headers,
+        body,
+        request_id,
+        now,
+    };
+    let op = match operation(protocol, &call) {
+        Ok(op) => op,
+        Err(e) => return Ok(Err((protocol, e))),
+    };
+    let second = now as i64;
+    let record = |outcome: &str| ctx.stats.record(&call.account, second, op.name, outcome);
+    let (fault, latency) = ctx.faults.decide(&call.account);
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let early = match fault {
+        Fault::Deny => Some(ApiError::access_denied(
+            protocol,
+            format!(
+                "User: {} is not authorized to perform: {}:{} (account denied by the emulator)",
+                call.caller_arn, claim.service, op.name
+            ),
+        )),
+        Fault::Throttle { retry_after } => Some(ApiError::throttled(protocol, retry_after)),
+        Fault::ServerError => Some(ApiError::server_fault(protocol)),
+        Fault::DropBefore => {
+            record("dropped-before-write");
+            return Err(Dropped);
+        }
+        Fault::None | Fault::DropAfter => None,
+    };
+    let early = early.or_else(|| {
+        (!ctx.limiter.admit(&call.account, op.kind, second))
+            .then(|| ApiError::throttled(protocol, 1))
+    });
+    let result = match early {
+        Some(e) => Err(e),
+        None => dispatch(ctx, protocol, &call, op),
+    };
+    if fault == Fault::DropAfter {
+        record("dropped-after-write");
+        return Err(Dropped);
+    }
+    match &result {
+        Ok(_) => record("ok"),
+        Err(e) => record(e.code),
+    }
+    Ok(result.map_err(|e| (protocol, e)))
+}
+
+fn operation(protocol: Protocol, call: &Call) -> Result<Operation, ApiError> {
+    match protocol {
+        Protocol::RestJson => codeartifact::operation(call.method, &call.path),
+        Protocol::Json => kms::operation(call.headers),
+        Protocol::Query => sts::operation(&call.form()),
+    }
+}
+
+fn dispatch(ctx: &Ctx, protocol: Protocol, call: &Call, op: Operation) -> Result<Reply, ApiError> {
+    match protocol {
+        Protocol::RestJson => codeartifact::handle(ctx, call, op),
+        Protocol::Json => kms::handle(ctx, call, op),
+        Protocol::Query => sts::handle(ctx, call, op),
+    }
+}
+
+fn respond(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
+    let mut builder = Response::builder()
+        .status(reply.status)
+        .header("content-type", reply.content_type)
+        .header("x-amzn-requestid", request_id)
+        .header("x-amz-request-id", request_id);
+    for (name, value) in &reply.headers {
+        builder = builder.header(*name, value);
+    }
+    builder
+        .body(Full::new(Bytes::from(reply.body)))
+        .unwrap_or_else(|_| {
+            // Only a header value with a newline can fail here; answer without the extras.
+            let mut r = Response::new(Full::new(Bytes::new()));
+            *r.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            r
+        })
+}

@@ -1,0 +1,243 @@
+//! What the endpoint knows (domains, KMS keys and aliases, STS sessions), changed only through journaled records.
+
+use crate::error::ApiError;
+use crate::journal::Journal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Mutex;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Domain {
+    pub name: String,
+    pub owner: String,
+    pub region: String,
+    pub created_time: f64,
+    /// ARN of the KMS key, as the service reports it.
+    pub encryption_key: String,
+    pub repository_count: u32,
+    pub asset_size_bytes: u64,
+    /// In the order they were first set, as CodeArtifact lists them.
+    pub tags: Vec<(String, String)>,
+    pub policy: Option<Policy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    pub revision: String,
+    pub document: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Key {
+    pub id: String,
+    pub account: String,
+    pub region: String,
+    pub key_spec: String,
+    pub key_usage: String,
+    pub description: String,
+    /// AWS-managed (`aws/...` aliases) rather than customer-managed.
+    pub aws_managed: bool,
+    pub created: f64,
+}
+
+impl Key {
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:kms:{}:{}:key/{}",
+            self.region, self.account, self.id
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alias {
+    /// Full name, `alias/...`.
+    pub name: String,
+    pub target_key_id: String,
+    pub created: f64,
+}
+
+/// Temporary credentials handed out by AssumeRole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    pub account: String,
+    pub arn: String,
+    pub user_id: String,
+    pub expires: i64,
+}
+
+/// Everything one account has in one Region.
+#[derive(Debug, Default)]
+pub struct RegionState {
+    pub domains: BTreeMap<String, Domain>,
+    pub keys: BTreeMap<String, Key>,
+    pub aliases: BTreeMap<String, Alias>,
+}
+
+/// The whole world of the endpoint; keyed by (account, Region).
+#[derive(Debug, Default)]
+pub struct State {
+    pub regions: HashMap<(String, String), RegionState>,
+    pub sessions: HashMap<String, Session>,
+}
+
+impl State {
+    pub fn region(&self, account: &str, region: &str) -> Option<&RegionState> {
+        self.regions.get(&(account.to_string(), region.to_string()))
+    }
+
+    pub fn domain(&self, account: &str, region: &str, name: &str) -> Option<&Domain> {
+        self.region(account, region)?.domains.get(name)
+    }
+
+    fn region_mut(&mut self, account: &str, region: &str) -> &mut RegionState {
+        self.regions
+            .entry((account.to_string(), region.to_string()))
+            .or_default()
+    }
+
+    /// The only way state changes, live or when a journal is replayed.
+    pub fn apply(&mut self, record: Record) {
+        match record {
+            Record::PutDomain(d) => {
+                let (owner, region) = (d.owner.clone(), d.region.clone());
+                self.region_mut(&owner, &region)
+                    .domains
+                    .insert(d.name.clone(), d);
+            }
+            Record::DeleteDomain {
+                owner,
+                region,
+                name,
+            } => {
+                self.region_mut(&owner, &region).domains.remove(&name);
+            }
+            Record::PutKey(k) => {
+                let (account, region) = (k.account.clone(), k.region.clone());
+                self.region_mut(&account, &region)
+                    .keys
+                    .insert(k.id.clone(), k);
+            }
+            Record::PutAlias {
+                account,
+                region,
+                alias,
+            } => {
+                self.region_mut(&account, &region)
+                    .aliases
+                    .insert(alias.name.clone(), alias);
+            }
+            Record::PutSession(s) => {
+                self.sessions.insert(s.access_key_id.clone(), s);
+            }
+        }
+    }
+
+    /// Records that rebuild this state from nothing (journal compaction).
+    fn snapshot(&self) -> Vec<Record> {
+        let mut out = Vec::new();
+        let mut keys: Vec<_> = self.regions.keys().collect();
+        keys.sort();
+        for key in keys {
+            let r = &self.regions[key];
+            out.extend(r.keys.values().cloned().map(Record::PutKey));
+            out.extend(r.aliases.values().map(|a| Record::PutAlias {
+                account: key.0.clone(),
+                region: key.1.clone(),
+                alias: a.clone(),
+            }));
+            out.extend(r.domains.values().cloned().map(Record::PutDomain));
+        }
+        out.extend(self.sessions.values().cloned().map(Record::PutSession));
+        out
+    }
+}
+
+/// One change, as journaled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op")]
+pub enum Record {
+    PutDomain(Domain),
+    DeleteDomain {
+        owner: String,
+        region: String,
+        name: String,
+    },
+    PutKey(Key),
+    PutAlias {
+        account: String,
+        region: String,
+        alias: Alias,
+    },
+    PutSession(Session),
+}
+
+/// State behind one lock, with the journal appended before a change is applied, so
+/// that every write acknowledged to a client is on disk (in the OS) first.
+pub struct Store {
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    state: State,
+    journal: Option<Journal>,
+}
+
+impl Store {
+    pub fn in_memory() -> Self {
+        Self {
+            inner: Mutex::new(Inner {
+                state: State::default(),
+                journal: None,
+            }),
+        }
+    }
+
+    /// Replay the journal in `dir`, compact it, and keep appending to it.
+    pub fn open(dir: &Path) -> Result<Self, crate::journal::JournalError> {
+        let (records, journal) = Journal::open(dir)?;
+        let mut state = State::default();
+        for r in records {
+            state.apply(r);
+        }
+        let journal = journal.compact(&state.snapshot())?;
+        Ok(Self {
+            inner: Mutex::new(Inner {
+                state,
+                journal: Some(journal),
+            }),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave state half-changed (records are
+        // applied after the journal write, one by one), so a poisoned lock is still usable.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn read<T>(&self, f: impl FnOnce(&State) -> T) -> T {
+        f(&self.lock().state)
+    }
+
+    /// Decide a change from the current state, journal it, then apply it, atomically.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&State) -> Result<(T, Vec<Record>), ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut inner = self.lock();
+        let (out, records) = f(&inner.state)?;
+        if let Some(journal) = inner.journal.as_mut() {
+            journal
+                .append(&records)
+                .map_err(|e| ApiError::internal(format!("state journal: {e}")))?;
+        }
+        for r in records {
+            inner.state.apply(r);
+        }
+        Ok(out)
+    }
+}
