@@ -227,6 +227,7 @@ def test_boto3_write_throttling_is_429_with_retry_after(start_emulator):
     assert resp["ResponseMetadata"]["HTTPStatusCode"] == 429
     assert resp["Error"]["Code"] == "ThrottlingException"
     assert resp["ResponseMetadata"]["HTTPHeaders"]["retry-after"] == "1"
+    assert resp.get("retryAfterSeconds") == 1, resp  # the model binds it to Retry-After
     request_id(resp)
     # No retries happened: the emulator counted exactly one throttled CreateDomain.
     stats = emu.admin("GET", "stats")["accounts"][ACCOUNT]["operations"]["CreateDomain"]
