@@ -1,0 +1,85 @@
+//! One error shape for every SDK call: code, message, HTTP status, `Retry-After`, and whether no answer came at all.
+
+use aws_sdk_codeartifact::error::{ProvideErrorMetadata, SdkError};
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct CallError {
+    /// The service's error code, or `Timeout` / `ConnectionError` when no answer arrived.
+    pub code: String,
+    pub message: String,
+    pub status: Option<u16>,
+    /// From the `Retry-After` header (the Rust SDK ignores it, so it is read here).
+    pub retry_after: Option<Duration>,
+    /// The request may or may not have been applied: no HTTP answer was read.
+    pub answer_lost: bool,
+}
+
+impl CallError {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            status: None,
+            retry_after: None,
+            answer_lost: false,
+        }
+    }
+}
+
+type HttpResponse = aws_sdk_codeartifact::config::http::HttpResponse;
+
+impl<E> From<SdkError<E, HttpResponse>> for CallError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    fn from(err: SdkError<E, HttpResponse>) -> Self {
+        match &err {
+            SdkError::ServiceError(service) => {
+                let raw = service.raw();
+                let retry_after = raw
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(Duration::from_secs);
+                let e = service.err();
+                Self {
+                    code: e.code().unwrap_or("Unknown").to_string(),
+                    message: e.message().unwrap_or("").to_string(),
+                    status: Some(raw.status().as_u16()),
+                    retry_after,
+                    answer_lost: false,
+                }
+            }
+            SdkError::TimeoutError(_) => Self {
+                answer_lost: true,
+                ..Self::new("Timeout", "the request timed out")
+            },
+            SdkError::DispatchFailure(d) => Self {
+                // A connection refused before sending is not a lost answer, but the SDK
+                // cannot always tell; treating every dispatch failure as maybe-applied is safe
+                // because a retried create is confirmed by DescribeDomain.
+                answer_lost: true,
+                ..Self::new("ConnectionError", describe_chain(&err, d.is_io()))
+            },
+            SdkError::ResponseError(_) => Self {
+                answer_lost: true,
+                ..Self::new("ConnectionError", describe_chain(&err, true))
+            },
+            _ => Self::new("RequestError", describe_chain(&err, false)),
+        }
+    }
+}
+
+/// The innermost causes of an error, which is where the SDK keeps the useful words.
+fn describe_chain(err: &(dyn std::error::Error + 'static), _io: bool) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.dedup();
+    parts.join(": ")
+}

@@ -1,0 +1,110 @@
+//! Command-line definitions only (clap): what the user can type, nothing that runs.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Provision AWS CodeArtifact domains declaratively and in batch.
+#[derive(Debug, Parser)]
+#[command(name = "provision", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where AWS calls go; accepted by every command.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Run against the built-in local endpoint (state under .provision/local/): no AWS account needed.
+    #[arg(long, global = true, conflicts_with = "endpoint_url")]
+    pub local: bool,
+    /// Send every AWS call to this endpoint (as AWS_ENDPOINT_URL does).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a manifest without calling AWS; every problem is reported at once.
+    Validate(ValidateArgs),
+    /// Observe what exists and show what apply would change (read-only).
+    Plan(PlanArgs),
+    /// Create missing domains and correct tags, concurrently, then report.
+    Apply(ApplyArgs),
+    /// Run a local AWS endpoint (CodeArtifact domains, STS, KMS) until interrupted.
+    Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The manifest (.yaml, .yml or .toml).
+    pub manifest: PathBuf,
+}
+
+/// How hard to push AWS; shared by plan (reads) and apply (writes).
+#[derive(Debug, Clone, Args)]
+pub struct EngineArgs {
+    /// Domains worked on at once.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+    /// Write requests per second per (account, Region); AWS allows about 100 per account.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub rate: u32,
+    /// Read requests per second per (account, Region); AWS allows about 800 per account.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub read_rate: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The manifest (.yaml, .yml or .toml).
+    pub manifest: PathBuf,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Save the plan as JSON, to apply it exactly later (`provision apply PLAN`).
+    #[arg(long, value_name = "PLAN")]
+    pub out: Option<PathBuf>,
+    /// Exit 0 when there is nothing to change, 2 when there are changes, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Also list unchanged domains.
+    #[arg(short, long)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A manifest (.yaml, .yml, .toml) or a plan saved by `provision plan --out` (.json).
+    pub input: PathBuf,
+    /// Apply without asking (required when stdin is not a terminal).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Write the report as JSON.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// Write the report as Markdown (also appended to $GITHUB_STEP_SUMMARY when set).
+    #[arg(long, value_name = "PATH")]
+    pub report_md: Option<PathBuf>,
+    /// Also list unchanged domains in the plan shown.
+    #[arg(short, long)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    #[command(flatten)]
+    pub config: provision_emulator::Config,
+}
+
+/// How a plan or report is written to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}

@@ -1,0 +1,144 @@
+//! `provision apply`: plan (or load a saved plan), show it, confirm, apply, report.
+
+use super::engine::Session;
+use crate::apply::{Settings, apply};
+use crate::cli::{ApplyArgs, GlobalArgs};
+use crate::manifest::{self, Format as ManifestFormat};
+use crate::plan::render::{self as plan_render, HumanOptions};
+use crate::plan::{PLAN_FORMAT, Plan};
+use crate::report::progress::Progress;
+use crate::report::render as report_render;
+use crate::{Error, Exit};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+pub async fn run(args: ApplyArgs, global: &GlobalArgs) -> Result<Exit, Error> {
+    // Everything that can be checked without a network call is checked first.
+    let saved = match ManifestFormat::from_path(&args.input) {
+        Some(_) => None,
+        None => Some(load_plan(&args.input)?),
+    };
+    let manifest = match saved {
+        None => Some(manifest::load(&args.input)?),
+        Some(_) => None,
+    };
+    let mut session = Session::connect(global, &args.engine).await?;
+    let result = run_with(&args, &mut session, saved, manifest).await;
+    session.close().await;
+    result
+}
+
+async fn run_with(
+    args: &ApplyArgs,
+    session: &mut Session,
+    saved: Option<Plan>,
+    manifest: Option<manifest::Manifest>,
+) -> Result<Exit, Error> {
+    let plan = match (saved, manifest) {
+        (Some(plan), _) => {
+            session.env.connect(&plan.targets).await;
+            plan
+        }
+        (None, Some(m)) => session.plan(&args.input, &m).await?,
+        (None, None) => return Err(Error::NothingToApply),
+    };
+    let color = std::io::stdout().is_terminal();
+    print!(
+        "{}",
+        plan_render::human(
+            &plan,
+            &HumanOptions {
+                verbose: args.verbose,
+                color
+            }
+        )
+    );
+    if plan.has_changes() && !args.auto_approve {
+        confirm()?;
+    }
+    let total = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != crate::plan::Action::Unmanaged)
+        .count();
+    let progress = Progress::new(total as u64, std::io::stderr().is_terminal());
+    let settings = Settings {
+        concurrency: args.engine.concurrency as usize,
+    };
+    let report = apply(&plan, &session.env, &settings, &progress).await;
+    print!("{}", report_render::text(&report, color));
+    if let Some(path) = &args.report {
+        write(path, &report_render::json(&report))?;
+    }
+    let markdown = report_render::markdown(&report);
+    if let Some(path) = &args.report_md {
+        write(path, &markdown)?;
+    }
+    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+        let path = Path::new(&summary);
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(markdown.as_bytes()));
+        appended.map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    Ok(if report.is_success() {
+        Exit::Success
+    } else {
+        Exit::Failure
+    })
+}
+
+fn load_plan(path: &Path) -> Result<Plan, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let plan: Plan = serde_json::from_str(&text).map_err(|e| Error::BadPlan {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    if plan.format != PLAN_FORMAT {
+        return Err(Error::BadPlan {
+            path: path.to_path_buf(),
+            reason: format!(
+                "format is `{}`, this provision reads `{PLAN_FORMAT}`",
+                plan.format
+            ),
+        });
+    }
+    Ok(plan)
+}
+
+/// Ask on the terminal; without one, refuse rather than guess.
+fn confirm() -> Result<(), Error> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::NeedsApproval);
+    }
+    eprint!("\nApply these changes? Only 'yes' is accepted: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|source| Error::Read {
+            path: "<stdin>".into(),
+            source,
+        })?;
+    if answer.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(Error::Declined)
+    }
+}
+
+fn write(path: &Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}

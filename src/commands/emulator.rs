@@ -1,0 +1,39 @@
+//! `provision emulator`: serve the local endpoint until SIGINT/SIGTERM, URL first on stdout.
+
+use crate::cli::EmulatorArgs;
+use crate::{Error, Exit};
+use std::io::Write;
+
+pub async fn run(args: EmulatorArgs) -> Result<Exit, Error> {
+    let running = provision_emulator::start(args.config).await?;
+    // The URL is the first line of stdout so that scripts can read it and go.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", running.url());
+    let _ = out.flush();
+    drop(out);
+    eprintln!(
+        "provision emulator: serving CodeArtifact, STS and KMS at {} (fault seed {}); Ctrl-C stops",
+        running.url(),
+        running.seed()
+    );
+    shutdown_signal().await?;
+    eprintln!("provision emulator: shutting down");
+    running.shutdown().await;
+    Ok(Exit::Success)
+}
+
+async fn shutdown_signal() -> Result<(), Error> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).map_err(Error::Signal)?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.map_err(Error::Signal),
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map_err(Error::Signal)
+    }
+}

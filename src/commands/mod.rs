@@ -1,0 +1,19 @@
+//! One function per subcommand, wiring the library modules together.
+
+mod apply;
+mod emulator;
+mod engine;
+mod plan;
+mod validate;
+
+use crate::cli::{Cli, Command};
+use crate::{Error, Exit};
+
+pub async fn run(cli: Cli) -> Result<Exit, Error> {
+    match cli.command {
+        Command::Validate(args) => validate::run(args),
+        Command::Emulator(args) => emulator::run(args).await,
+        Command::Plan(args) => plan::run(args, &cli.global).await,
+        Command::Apply(args) => apply::run(args, &cli.global).await,
+    }
+}

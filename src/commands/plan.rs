@@ -1,0 +1,36 @@
+//! `provision plan`: observe, diff, render; optionally save the plan for an exact apply.
+
+use super::engine::Session;
+use crate::cli::{Format, GlobalArgs, PlanArgs};
+use crate::plan::render::{self, HumanOptions};
+use crate::{Error, Exit, manifest};
+use std::io::IsTerminal;
+
+pub async fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Exit, Error> {
+    let manifest = manifest::load(&args.manifest)?;
+    let mut session = Session::connect(global, &args.engine).await?;
+    let plan = session.plan(&args.manifest, &manifest).await;
+    session.close().await;
+    let plan = plan?;
+    if let Some(out) = &args.out {
+        std::fs::write(out, render::json(&plan)).map_err(|source| Error::Write {
+            path: out.clone(),
+            source,
+        })?;
+    }
+    let text = match args.format {
+        Format::Human => render::human(
+            &plan,
+            &HumanOptions {
+                verbose: args.verbose,
+                color: std::io::stdout().is_terminal(),
+            },
+        ),
+        Format::Json => render::json(&plan),
+    };
+    print!("{text}");
+    Ok(match (args.detailed_exitcode, plan.has_changes()) {
+        (true, true) => Exit::Changes,
+        _ => Exit::Success,
+    })
+}

@@ -1,0 +1,73 @@
+//! The top-level error: each module's typed error, with the exit code it maps to.
+
+use crate::exit::Exit;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Manifest(#[from] crate::manifest::ManifestError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Observe(#[from] crate::observe::ObserveError),
+
+    #[error("{} is not a plan provision can apply: {reason}", path.display())]
+    #[diagnostic(
+        code(provision::bad_plan),
+        help(
+            "apply takes a manifest (.yaml, .yml, .toml) or a plan saved by `provision plan --out PLAN.json`"
+        )
+    )]
+    BadPlan { path: PathBuf, reason: String },
+
+    #[error("cannot read {}: {source}", path.display())]
+    #[diagnostic(code(provision::read))]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot write {}: {source}", path.display())]
+    #[diagnostic(code(provision::write))]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("refusing to apply without approval: stdin is not a terminal")]
+    #[diagnostic(
+        code(provision::needs_approval),
+        help("review the plan above, then re-run with --auto-approve (as CI jobs do)")
+    )]
+    NeedsApproval,
+
+    #[error("apply cancelled: the answer was not 'yes'; nothing was changed")]
+    #[diagnostic(code(provision::declined))]
+    Declined,
+
+    #[error("nothing to apply")]
+    NothingToApply,
+
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+
+    #[error("cannot start the local endpoint: {0}")]
+    #[diagnostic(code(provision::emulator))]
+    Emulator(#[from] provision_emulator::StartError),
+
+    #[error("cannot wait for a shutdown signal: {0}")]
+    Signal(std::io::Error),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> Exit {
+        match self {
+            Error::Manifest(e) if e.is_invalid_input() => Exit::InvalidInput,
+            Error::BadPlan { .. } | Error::NeedsApproval => Exit::InvalidInput,
+            Error::Emulator(provision_emulator::StartError::NonLoopback(_)) => Exit::InvalidInput,
+            _ => Exit::Failure,
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The plan as plain data: what would change for each domain, saved and re-applied as JSON.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Marks a file as a saved plan of this version.
+pub const PLAN_FORMAT: &str = "provision-plan/1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format: String,
+    /// The manifest the plan was made from, as given on the command line.
+    pub manifest: String,
+    /// Every (account, Region) observed, with how to reach it again at apply time.
+    pub targets: Vec<Target>,
+    /// One entry per manifest domain and per unmanaged live domain, sorted by address.
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Target {
+    pub account: String,
+    /// The name under `accounts`, when the manifest named one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
+    pub region: String,
+    pub credentials: TargetCredentials,
+}
+
+/// How the account's credentials are obtained (a copy of the manifest's, so a saved plan stands alone).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TargetCredentials {
+    Caller,
+    AssumeRole {
+        role_arn: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        external_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session_name: Option<String>,
+    },
+    Profile {
+        profile: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub account: String,
+    pub region: String,
+    pub name: String,
+    pub action: Action,
+    /// For people only: apply never decides anything from it.
+    pub reason: String,
+    /// The key the domain should have, as the ARN KMS reports; `None` = the AWS-managed key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_key: Option<String>,
+    /// The key the live domain has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_encryption_key: Option<String>,
+    /// The live domain's ARN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// Tags a created domain gets.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// Tags to add or correct on a live domain.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub set_tags: BTreeMap<String, String>,
+    /// Tags to remove from a live domain (`tags_mode: exact`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove_tags: Vec<String>,
+}
+
+impl Change {
+    /// `account/region/name`, how people and sorting refer to a domain.
+    pub fn address(&self) -> String {
+        format!("{}/{}/{}", self.account, self.region, self.name)
+    }
+}
+
+/// What happens to one domain, each with its own symbol (as Terraform's plan actions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    UpdateTags,
+    Unchanged,
+    /// The live domain's encryption key differs; CodeArtifact cannot change it, so it is only reported.
+    Drift,
+    /// A live domain the manifest does not name; informational.
+    Unmanaged,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] = [
+        Action::Create,
+        Action::UpdateTags,
+        Action::Unchanged,
+        Action::Drift,
+        Action::Unmanaged,
+    ];
+
+    pub fn symbol(self) -> char {
+        match self {
+            Action::Create => '+',
+            Action::UpdateTags => '~',
+            Action::Unchanged => '=',
+            Action::Drift => '!',
+            Action::Unmanaged => '?',
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::UpdateTags => "update tags",
+            Action::Unchanged => "unchanged",
+            Action::Drift => "drift (encryption key differs; reported, never changed)",
+            Action::Unmanaged => "unmanaged (live, not in the manifest)",
+        }
+    }
+
+    /// Whether apply makes a call for it.
+    pub fn is_change(self) -> bool {
+        matches!(self, Action::Create | Action::UpdateTags)
+    }
+}
+
+impl Plan {
+    pub fn count(&self, action: Action) -> usize {
+        self.changes.iter().filter(|c| c.action == action).count()
+    }
+
+    pub fn has_changes(&self) -> bool {
+        self.changes.iter().any(|c| c.action.is_change())
+    }
+
+    pub fn target(&self, account: &str, region: &str) -> Option<&Target> {
+        self.targets
+            .iter()
+            .find(|t| t.account == account && t.region == region)
+    }
+}

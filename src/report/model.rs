@@ -1,0 +1,151 @@
+//! The apply report as plain data: one outcome per domain plus a summary, rendered for people and CI.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub summary: Summary,
+    /// Sorted by (account, region, name).
+    pub domains: Vec<DomainReport>,
+    pub elapsed_seconds: f64,
+    /// Set when SIGINT/SIGTERM stopped the run early.
+    pub interrupted: bool,
+    /// Throttling answers met and waited out, over all calls.
+    pub throttles: u64,
+}
+
+/// Counts per outcome; the JSON keys are the outcome names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub created: usize,
+    pub already_present: usize,
+    pub unchanged: usize,
+    pub tags_updated: usize,
+    pub drifted: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainReport {
+    pub account: String,
+    pub region: String,
+    pub name: String,
+    pub outcome: Outcome,
+    /// Calls made for this domain, retries included.
+    pub attempts: u32,
+    #[serde(default)]
+    pub arn: Option<String>,
+    #[serde(default)]
+    pub error: Option<ErrorInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorInfo {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Created,
+    AlreadyPresent,
+    Unchanged,
+    TagsUpdated,
+    Drifted,
+    Failed,
+    Skipped,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Created,
+        Outcome::AlreadyPresent,
+        Outcome::Unchanged,
+        Outcome::TagsUpdated,
+        Outcome::Drifted,
+        Outcome::Failed,
+        Outcome::Skipped,
+    ];
+
+    /// The summary key, spelled as in JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::AlreadyPresent => "already_present",
+            Outcome::Unchanged => "unchanged",
+            Outcome::TagsUpdated => "tags_updated",
+            Outcome::Drifted => "drifted",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+        }
+    }
+
+    /// Whether the domain is as the manifest says after the run.
+    pub fn is_success(self) -> bool {
+        matches!(
+            self,
+            Outcome::Created | Outcome::AlreadyPresent | Outcome::Unchanged | Outcome::TagsUpdated
+        )
+    }
+}
+
+impl Summary {
+    pub fn of(domains: &[DomainReport]) -> Self {
+        let mut s = Summary::default();
+        for d in domains {
+            *s.slot(d.outcome) += 1;
+        }
+        s
+    }
+
+    fn slot(&mut self, o: Outcome) -> &mut usize {
+        match o {
+            Outcome::Created => &mut self.created,
+            Outcome::AlreadyPresent => &mut self.already_present,
+            Outcome::Unchanged => &mut self.unchanged,
+            Outcome::TagsUpdated => &mut self.tags_updated,
+            Outcome::Drifted => &mut self.drifted,
+            Outcome::Failed => &mut self.failed,
+            Outcome::Skipped => &mut self.skipped,
+        }
+    }
+
+    pub fn get(&self, o: Outcome) -> usize {
+        match o {
+            Outcome::Created => self.created,
+            Outcome::AlreadyPresent => self.already_present,
+            Outcome::Unchanged => self.unchanged,
+            Outcome::TagsUpdated => self.tags_updated,
+            Outcome::Drifted => self.drifted,
+            Outcome::Failed => self.failed,
+            Outcome::Skipped => self.skipped,
+        }
+    }
+}
+
+impl Report {
+    pub fn new(
+        mut domains: Vec<DomainReport>,
+        elapsed_seconds: f64,
+        interrupted: bool,
+        throttles: u64,
+    ) -> Self {
+        domains.sort_by(|a, b| {
+            (&a.account, &a.region, &a.name).cmp(&(&b.account, &b.region, &b.name))
+        });
+        Self {
+            summary: Summary::of(&domains),
+            domains,
+            elapsed_seconds,
+            interrupted,
+            throttles,
+        }
+    }
+
+    /// Every domain is as the manifest says (drift and failures are not).
+    pub fn is_success(&self) -> bool {
+        !self.interrupted && self.domains.iter().all(|d| d.outcome.is_success())
+    }
+}

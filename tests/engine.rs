@@ -1,0 +1,368 @@
+//! The real binary against the endpoint: create, re-run, races, drift, tags, faults, quotas, refusals.
+
+mod support;
+
+use provision_emulator::{Faults, Fraction};
+use support::{CALLER, config, count, manifest, world};
+
+const THREE: &str = r#"  - { name: acme-prod, account: platform, tags: { env: prod } }
+  - { name: acme-dev, account: platform, region: eu-west-1 }
+  - { name: tools }
+"#;
+
+#[tokio::test]
+async fn apply_creates_then_a_rerun_changes_nothing() {
+    let w = world(config()).await;
+    let m = w.write("domains.yaml", &manifest(THREE));
+    let m = m.to_str().unwrap();
+
+    w.run(&["apply", m, "--auto-approve", "--report", "r1.json"])
+        .await
+        .expect(0);
+    let r = w.report("r1.json");
+    assert_eq!(count(&r, "created"), 3, "{r}");
+    assert_eq!(w.domains("111122223333", "us-east-1").await, ["acme-prod"]);
+    assert_eq!(w.domains("111122223333", "eu-west-1").await, ["acme-dev"]);
+    assert_eq!(w.domains(CALLER, "us-east-1").await, ["tools"]);
+    let prod = r["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "acme-prod")
+        .unwrap();
+    assert_eq!(
+        prod["arn"],
+        "arn:aws:codeartifact:us-east-1:111122223333:domain/acme-prod"
+    );
+    assert_eq!(prod["outcome"], "created");
+    assert_eq!(prod["attempts"], 1);
+
+    // Tags were set at creation, defaults merged under the domain's own.
+    let ca = w.codeartifact("111122223333", "us-east-1").await;
+    let tags = ca
+        .list_tags_for_resource()
+        .resource_arn(prod["arn"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let mut pairs: Vec<_> = tags
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect();
+    pairs.sort();
+    assert_eq!(
+        pairs,
+        [
+            ("env".to_string(), "prod".to_string()),
+            ("managed-by".to_string(), "provision".to_string())
+        ]
+    );
+
+    let again = w
+        .run(&["apply", m, "--auto-approve", "--report", "r2.json"])
+        .await;
+    again.expect(0);
+    let r = w.report("r2.json");
+    assert_eq!(count(&r, "unchanged"), 3, "{r}");
+    assert_eq!(count(&r, "created"), 0);
+    w.run(&["plan", m, "--detailed-exitcode"]).await.expect(0);
+}
+
+#[tokio::test]
+async fn plan_is_read_only_and_a_saved_plan_applies_exactly() {
+    let w = world(config()).await;
+    let m = w.write("domains.yaml", &manifest(THREE));
+    let m = m.to_str().unwrap();
+    let plan = w
+        .run(&["plan", m, "--detailed-exitcode", "--out", "plan.json"])
+        .await;
+    plan.expect(2);
+    assert!(plan.stdout.contains("Plan: 3 to create"), "{}", plan.stdout);
+    assert!(
+        w.domains(CALLER, "us-east-1").await.is_empty(),
+        "plan wrote nothing"
+    );
+
+    let json = w.run(&["plan", m, "--format", "json"]).await;
+    json.expect(0);
+    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(parsed["format"], "provision-plan/1");
+    assert_eq!(parsed["changes"].as_array().unwrap().len(), 3);
+
+    w.run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
+        .await
+        .expect(0);
+    assert_eq!(count(&w.report("r.json"), "created"), 3);
+}
+
+#[tokio::test]
+async fn a_domain_created_between_plan_and_apply_is_already_present() {
+    let w = world(config()).await;
+    let m = w.write("domains.yaml", &manifest(THREE));
+    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
+        .await
+        .expect(0);
+    // Someone else creates one of them (with the AWS-managed key, as the manifest wants).
+    w.codeartifact(CALLER, "us-east-1")
+        .await
+        .create_domain()
+        .domain("tools")
+        .send()
+        .await
+        .unwrap();
+    w.run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
+        .await
+        .expect(0);
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "created"), 2, "{r}");
+    assert_eq!(count(&r, "already_present"), 1, "{r}");
+    assert_eq!(w.domains(CALLER, "us-east-1").await, ["tools"]);
+}
+
+#[tokio::test]
+async fn a_different_encryption_key_is_drift_reported_never_destroyed() {
+    let w = world(config()).await;
+    let kms = w.kms(CALLER, "us-east-1").await;
+    let key = kms.create_key().send().await.unwrap();
+    let key_arn = key.key_metadata().unwrap().arn().unwrap().to_string();
+    // Live with a customer key; the manifest wants the AWS-managed one.
+    let ca = w.codeartifact(CALLER, "us-east-1").await;
+    ca.create_domain()
+        .domain("tools")
+        .encryption_key(&key_arn)
+        .send()
+        .await
+        .unwrap();
+    let m = w.write("domains.yaml", &manifest("  - { name: tools }\n"));
+    let plan = w.run(&["plan", m.to_str().unwrap()]).await;
+    plan.expect(0);
+    assert!(
+        plan.stdout.contains("! tools") || plan.stdout.contains("!  tools"),
+        "{}",
+        plan.stdout
+    );
+    let run = w
+        .run(&[
+            "apply",
+            m.to_str().unwrap(),
+            "--auto-approve",
+            "--report",
+            "r.json",
+        ])
+        .await;
+    run.expect(1);
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "drifted"), 1, "{r}");
+    assert_eq!(r["domains"][0]["error"]["code"], "EncryptionKeyDrift");
+    let still = ca.describe_domain().domain("tools").send().await.unwrap();
+    assert_eq!(
+        still.domain().unwrap().encryption_key(),
+        Some(key_arn.as_str())
+    );
+}
+
+#[tokio::test]
+async fn tags_are_corrected_in_merge_mode_and_pruned_in_exact_mode() {
+    let w = world(config()).await;
+    let ca = w.codeartifact(CALLER, "us-east-1").await;
+    let tag = |k: &str, v: &str| {
+        aws_sdk_codeartifact::types::Tag::builder()
+            .key(k)
+            .value(v)
+            .build()
+            .unwrap()
+    };
+    for name in ["merged", "exact"] {
+        ca.create_domain()
+            .domain(name)
+            .tags(tag("env", "dev"))
+            .tags(tag("owner", "someone"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let m = w.write(
+        "domains.yaml",
+        &manifest("  - { name: merged, tags: { env: prod } }\n  - { name: exact, tags: { env: prod }, tags_mode: exact }\n"),
+    );
+    w.run(&[
+        "apply",
+        m.to_str().unwrap(),
+        "--auto-approve",
+        "--report",
+        "r.json",
+    ])
+    .await
+    .expect(0);
+    assert_eq!(count(&w.report("r.json"), "tags_updated"), 2);
+    let tags_of = |name: &'static str| {
+        let ca = ca.clone();
+        async move {
+            let arn = format!("arn:aws:codeartifact:us-east-1:{CALLER}:domain/{name}");
+            let out = ca
+                .list_tags_for_resource()
+                .resource_arn(arn)
+                .send()
+                .await
+                .unwrap();
+            let mut v: Vec<String> = out
+                .tags()
+                .iter()
+                .map(|t| format!("{}={}", t.key(), t.value()))
+                .collect();
+            v.sort();
+            v
+        }
+    };
+    assert_eq!(
+        tags_of("merged").await,
+        ["env=prod", "managed-by=provision", "owner=someone"]
+    );
+    assert_eq!(tags_of("exact").await, ["env=prod", "managed-by=provision"]);
+}
+
+#[tokio::test]
+async fn throttling_and_server_errors_still_converge() {
+    let w = world(config()).await;
+    w.endpoint.set_faults(Faults {
+        throttle_rate: Fraction(0.3),
+        error_rate: Fraction(0.1),
+        retry_after: 0,
+        seed: Some(7),
+        ..Faults::default()
+    });
+    let domains: String = (0..8)
+        .map(|i| format!("  - {{ name: d{i}, account: platform }}\n"))
+        .collect();
+    let m = w.write("domains.yaml", &manifest(&domains));
+    w.run(&[
+        "apply",
+        m.to_str().unwrap(),
+        "--auto-approve",
+        "--report",
+        "r.json",
+    ])
+    .await
+    .expect(0);
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "created"), 8, "{r}");
+    w.endpoint.set_faults(Faults::default());
+    assert_eq!(w.domains("111122223333", "us-east-1").await.len(), 8);
+}
+
+#[tokio::test]
+async fn over_the_domain_quota_fails_that_domain_with_a_clear_message() {
+    let w = world(config()).await;
+    let domains: String = (0..11)
+        .map(|i| format!("  - {{ name: q{i:02} }}\n"))
+        .collect();
+    let m = w.write("domains.yaml", &manifest(&domains));
+    let run = w
+        .run(&[
+            "apply",
+            m.to_str().unwrap(),
+            "--auto-approve",
+            "--report",
+            "r.json",
+        ])
+        .await;
+    run.expect(1);
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "created"), 10, "{r}");
+    assert_eq!(count(&r, "failed"), 1, "{r}");
+    let failed = r["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["outcome"] == "failed")
+        .unwrap();
+    assert_eq!(failed["error"]["code"], "ServiceQuotaExceededException");
+    assert!(
+        run.stdout.contains("ServiceQuotaExceededException"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn credentials_for_another_account_are_refused_and_nothing_is_written() {
+    let w = world(config()).await;
+    let m = w.write(
+        "domains.yaml",
+        r#"version: 1
+defaults: { region: us-east-1 }
+accounts:
+  platform: { id: "111122223333", role_arn: "arn:aws:iam::111122223333:role/Provisioner" }
+  liar: { id: "444455556666" }
+domains:
+  - { name: fine, account: platform }
+  - { name: wrong, account: liar }
+"#,
+    );
+    // `liar` uses the caller's credentials, which are account 123456789012.
+    let run = w
+        .run(&["apply", m.to_str().unwrap(), "--auto-approve"])
+        .await;
+    run.expect(1);
+    assert!(
+        run.stderr.contains("444455556666") && run.stderr.contains("123456789012"),
+        "{}",
+        run.stderr
+    );
+    assert!(w.domains("111122223333", "us-east-1").await.is_empty());
+}
+
+#[tokio::test]
+async fn an_invalid_manifest_is_refused_before_any_call() {
+    let w = world(config()).await;
+    let m = w.write(
+        "bad.yaml",
+        &manifest("  - { name: Bad_Name }\n  - { name: ok, region: eu-wset-1 }\n"),
+    );
+    for cmd in ["validate", "plan", "apply"] {
+        let run = w
+            .run(
+                &[cmd, m.to_str().unwrap(), "--auto-approve"][..if cmd == "apply" { 3 } else { 2 }],
+            )
+            .await;
+        run.expect(3);
+        assert!(
+            run.stderr.contains("Bad_Name") && run.stderr.contains("eu-west-1"),
+            "{}",
+            run.stderr
+        );
+    }
+    let stats = reqwest_free_get(&w.url(), "/_emulator/stats").await;
+    assert_eq!(
+        stats["accounts"],
+        serde_json::json!({}),
+        "no request reached AWS"
+    );
+}
+
+#[tokio::test]
+async fn apply_without_a_terminal_or_approval_refuses() {
+    let w = world(config()).await;
+    let m = w.write("domains.yaml", &manifest(THREE));
+    let run = w.run(&["apply", m.to_str().unwrap()]).await;
+    run.expect(3);
+    assert!(run.stderr.contains("--auto-approve"), "{}", run.stderr);
+    assert!(w.domains(CALLER, "us-east-1").await.is_empty());
+}
+
+/// GET an admin path with a raw HTTP/1.1 request.
+async fn reqwest_free_get(url: &str, path: &str) -> serde_json::Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = url.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    serde_json::from_str(body).unwrap()
+}

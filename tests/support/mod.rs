@@ -1,0 +1,175 @@
+//! Test harness: an endpoint in-process, the real `provision` binary pointed at it, manifests in a temp dir.
+#![allow(dead_code)]
+
+use aws_config::{BehaviorVersion, Region, retry::RetryConfig};
+use aws_sdk_codeartifact::config::Credentials;
+use provision_emulator::{Config, Running};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The account the caller's credentials act as in these tests.
+pub const CALLER: &str = "123456789012";
+
+pub struct World {
+    pub endpoint: Running,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn world(config: Config) -> World {
+    World {
+        endpoint: provision_emulator::start(config)
+            .await
+            .expect("endpoint starts"),
+        dir: tempfile::tempdir().expect("temp dir"),
+    }
+}
+
+/// Unlimited request rates (faults and quotas are what a test sets).
+pub fn config() -> Config {
+    let mut c = Config::default();
+    c.quotas.write_tps = 0;
+    c.quotas.read_tps = 0;
+    c
+}
+
+impl World {
+    pub fn url(&self) -> String {
+        self.endpoint.url()
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).expect("write file");
+        p
+    }
+
+    /// Run the binary against this endpoint with the caller's static credentials.
+    pub async fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = provision();
+        cmd.args(args)
+            .arg("--endpoint-url")
+            .arg(self.url())
+            .current_dir(self.dir.path());
+        Run::of(cmd).await
+    }
+
+    pub async fn codeartifact(&self, account: &str, region: &str) -> aws_sdk_codeartifact::Client {
+        aws_sdk_codeartifact::Client::new(&self.sdk(account, region).await)
+    }
+
+    pub async fn kms(&self, account: &str, region: &str) -> aws_sdk_kms::Client {
+        aws_sdk_kms::Client::new(&self.sdk(account, region).await)
+    }
+
+    async fn sdk(&self, account: &str, region: &str) -> aws_config::SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
+            .endpoint_url(self.url())
+            .region(Region::new(region.to_string()))
+            .credentials_provider(Credentials::new(account, "test", None, None, "test"))
+            .retry_config(RetryConfig::disabled())
+            .load()
+            .await
+    }
+
+    /// Names of the domains in one account and Region, sorted.
+    pub async fn domains(&self, account: &str, region: &str) -> Vec<String> {
+        let ca = self.codeartifact(account, region).await;
+        let out = ca.list_domains().send().await.expect("ListDomains");
+        out.domains()
+            .iter()
+            .filter_map(|d| d.name().map(str::to_string))
+            .collect()
+    }
+
+    pub fn report(&self, name: &str) -> serde_json::Value {
+        let text = std::fs::read_to_string(self.path(name)).expect("report written");
+        serde_json::from_str(&text).expect("report is JSON")
+    }
+}
+
+/// The binary with an environment that cannot leak the developer's AWS setup into a test.
+pub fn provision() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_provision"));
+    for var in [
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_DEFAULT_PROFILE",
+        "GITHUB_STEP_SUMMARY",
+        "AWS_ROLE_ARN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("AWS_ACCESS_KEY_ID", CALLER)
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/nonexistent/provision-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/provision-test-credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null());
+    cmd
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Run on a blocking thread so the in-process endpoint keeps serving meanwhile.
+    pub async fn of(mut cmd: Command) -> Run {
+        let out: Output = tokio::task::spawn_blocking(move || cmd.output())
+            .await
+            .expect("join")
+            .expect("binary runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    #[track_caller]
+    pub fn expect(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// A manifest over two accounts (one assumed role, one the caller) and two Regions.
+pub fn manifest(domains: &str) -> String {
+    format!(
+        r#"version: 1
+defaults:
+  region: us-east-1
+  tags: {{ managed-by: provision }}
+accounts:
+  platform: {{ id: "111122223333", role_arn: "arn:aws:iam::111122223333:role/Provisioner" }}
+domains:
+{domains}"#
+    )
+}
+
+pub fn count(report: &serde_json::Value, outcome: &str) -> u64 {
+    report["summary"][outcome]
+        .as_u64()
+        .unwrap_or_else(|| panic!("summary.{outcome} in {report}"))
+}
+
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+}
