@@ -1,0 +1,617 @@
+//! KMS over JSON 1.1 (`X-Amz-Target: TrentService.<Op>`): keys and aliases, enough for
+//! CodeArtifact's domain encryption (CreateKey, CreateAlias, DescribeKey, ListAliases).
+//!
+//! Keys hold no key material: nothing here encrypts. Keys and aliases live per (account,
+//! Region); ARNs name their own account and Region and resolve there, as with real
+//! cross-account key use (there are no key policies to deny it).
+
+mod spec;
+
+use crate::clock;
+use crate::error::ApiError;
+use crate::protocol::Reply;
+use crate::service::{Call, Ctx, Kind, Operation};
+use crate::state::{Alias, Key, Record, State};
+use serde_json::{Map, Value, json};
+
+const TARGET_PREFIX: &str = "TrentService.";
+const DEFAULT_LIMIT: u64 = 50;
+/// The documented maximum page; the model allows asking for up to 1000, which KMS caps.
+const MAX_PAGE: u64 = 100;
+const MARKER_PREFIX: &str = "v1.";
+
+pub fn operation(headers: &hyper::http::HeaderMap) -> Result<Operation, ApiError> {
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let (name, kind) = match target.strip_prefix(TARGET_PREFIX).unwrap_or("") {
+        "CreateKey" => ("CreateKey", Kind::Write),
+        "CreateAlias" => ("CreateAlias", Kind::Write),
+        "DescribeKey" => ("DescribeKey", Kind::Read),
+        "ListAliases" => ("ListAliases", Kind::Read),
+        _ => {
+            return Err(ApiError::new(
+                400,
+                "UnknownOperationException",
+                format!("Operation {target} is not supported by this endpoint"),
+            ));
+        }
+    };
+    Ok(Operation { name, kind })
+}
+
+pub fn handle(ctx: &Ctx, call: &Call, op: Operation) -> Result<Reply, ApiError> {
+    let input = Input::parse(call.body)?;
+    let out = match op.name {
+        "CreateKey" => create_key(ctx, call, &input)?,
+        "CreateAlias" => create_alias(ctx, call, &input)?,
+        "DescribeKey" => describe_key(ctx, call, &input)?,
+        "ListAliases" => list_aliases(ctx, call, &input)?,
+        other => {
+            return Err(ApiError::new(
+                400,
+                "UnknownOperationException",
+                format!("Operation {other} is not supported by this endpoint"),
+            ));
+        }
+    };
+    Ok(Reply::json11(&out))
+}
+
+/// Resolve a key reference in the caller's (account, region): key id, key ARN, alias name
+/// `alias/x`, alias ARN. ARNs name their own account+region (cross-account key ARNs resolve
+/// in that account). `alias/aws/*` aliases exist only once `managed_key` has created them.
+pub fn resolve_key(state: &State, account: &str, region: &str, key_ref: &str) -> Option<Key> {
+    match parse_ref(account, region, key_ref).ok()? {
+        Ref::Key(at) => find_key(state, &at),
+        Ref::Alias(at) => find_alias(state, &at).and_then(|alias| {
+            find_key(
+                state,
+                &At {
+                    account: at.account,
+                    region: at.region,
+                    name: alias.target_key_id,
+                },
+            )
+        }),
+    }
+}
+
+/// The account's AWS-managed key for a service (alias `alias/aws/<service>`): returns it and,
+/// when it does not exist yet, the records that create the key and its alias (the caller
+/// journals them in the same `store.write`). Real KMS also creates these lazily, on a
+/// service's first use.
+pub fn managed_key(
+    ctx: &Ctx,
+    state: &State,
+    account: &str,
+    region: &str,
+    service: &str,
+) -> (Key, Vec<Record>) {
+    let alias_name = format!("alias/aws/{service}");
+    if let Some(key) = resolve_key(state, account, region, &alias_name) {
+        return (key, Vec::new());
+    }
+    let now = clock::now_f64();
+    let key = Key {
+        id: ctx.uuid(),
+        account: account.to_string(),
+        region: region.to_string(),
+        key_spec: "SYMMETRIC_DEFAULT".into(),
+        key_usage: "ENCRYPT_DECRYPT".into(),
+        description: format!(
+            "Default key that protects my {service} data when no other key is defined"
+        ),
+        aws_managed: true,
+        created: now,
+    };
+    let records = vec![
+        Record::PutKey(key.clone()),
+        Record::PutAlias {
+            account: account.to_string(),
+            region: region.to_string(),
+            alias: Alias {
+                name: alias_name,
+                target_key_id: key.id.clone(),
+                created: now,
+            },
+        },
+    ];
+    (key, records)
+}
+
+/// A resource in one account and Region: a key id or a full alias name.
+struct At {
+    account: String,
+    region: String,
+    name: String,
+}
+
+impl At {
+    fn key_arn(&self) -> String {
+        format!(
+            "arn:aws:kms:{}:{}:key/{}",
+            self.region, self.account, self.name
+        )
+    }
+
+    fn alias_arn(&self) -> String {
+        alias_arn(&self.region, &self.account, &self.name)
+    }
+}
+
+fn alias_arn(region: &str, account: &str, name: &str) -> String {
+    format!("arn:aws:kms:{region}:{account}:{name}")
+}
+
+enum Ref {
+    Key(At),
+    Alias(At),
+}
+
+/// Read a `KeyId` parameter. Anything that is not an ARN or an alias name is a key id.
+fn parse_ref(account: &str, region: &str, key_ref: &str) -> Result<Ref, ApiError> {
+    let here = |name: &str| At {
+        account: account.to_string(),
+        region: region.to_string(),
+        name: name.to_string(),
+    };
+    if key_ref.starts_with("alias/") {
+        return Ok(Ref::Alias(here(key_ref)));
+    }
+    if !key_ref.starts_with("arn:") {
+        return Ok(Ref::Key(here(key_ref)));
+    }
+    let invalid = || ApiError::new(400, "InvalidArnException", format!("Invalid arn {key_ref}"));
+    let parts: Vec<&str> = key_ref.splitn(6, ':').collect();
+    let [_, partition, service, arn_region, arn_account, resource] = parts[..] else {
+        return Err(invalid());
+    };
+    if partition.is_empty() || service != "kms" || arn_region.is_empty() || arn_account.is_empty() {
+        return Err(invalid());
+    }
+    let at = |name: &str| At {
+        account: arn_account.to_string(),
+        region: arn_region.to_string(),
+        name: name.to_string(),
+    };
+    if let Some(id) = resource.strip_prefix("key/").filter(|id| !id.is_empty()) {
+        Ok(Ref::Key(at(id)))
+    } else if resource.len() > "alias/".len() && resource.starts_with("alias/") {
+        Ok(Ref::Alias(at(resource)))
+    } else {
+        Err(invalid())
+    }
+}
+
+fn find_key(state: &State, at: &At) -> Option<Key> {
+    state
+        .region(&at.account, &at.region)?
+        .keys
+        .get(&at.name)
+        .cloned()
+}
+
+fn find_alias(state: &State, at: &At) -> Option<Alias> {
+    state
+        .region(&at.account, &at.region)?
+        .aliases
+        .get(&at.name)
+        .cloned()
+}
+
+fn not_found(message: String) -> ApiError {
+    ApiError::new(400, "NotFoundException", message)
+}
+
+fn key_not_found(at: &At) -> ApiError {
+    not_found(format!("Key '{}' does not exist", at.key_arn()))
+}
+
+fn alias_not_found(at: &At) -> ApiError {
+    not_found(format!("Alias {} is not found.", at.alias_arn()))
+}
+
+/// Resolve a `KeyId` parameter, or fail the way KMS does for the kind of reference it is.
+fn lookup(state: &State, call: &Call, key_ref: &str) -> Result<Key, ApiError> {
+    match parse_ref(&call.account, &call.region, key_ref)? {
+        Ref::Key(at) => find_key(state, &at).ok_or_else(|| key_not_found(&at)),
+        Ref::Alias(at) => {
+            let alias = find_alias(state, &at).ok_or_else(|| alias_not_found(&at))?;
+            let key_at = At {
+                account: at.account,
+                region: at.region,
+                name: alias.target_key_id,
+            };
+            find_key(state, &key_at).ok_or_else(|| key_not_found(&key_at))
+        }
+    }
+}
+
+fn key_metadata(key: &Key) -> Value {
+    let mut m = Map::new();
+    m.insert("AWSAccountId".into(), json!(key.account));
+    m.insert("KeyId".into(), json!(key.id));
+    m.insert("Arn".into(), json!(key.arn()));
+    m.insert("CreationDate".into(), json!(key.created));
+    m.insert("Enabled".into(), json!(true));
+    m.insert("Description".into(), json!(key.description));
+    m.insert("KeyUsage".into(), json!(key.key_usage));
+    m.insert("KeyState".into(), json!("Enabled"));
+    m.insert("Origin".into(), json!("AWS_KMS"));
+    let manager = if key.aws_managed { "AWS" } else { "CUSTOMER" };
+    m.insert("KeyManager".into(), json!(manager));
+    m.insert("KeySpec".into(), json!(key.key_spec));
+    // The deprecated member mirrors KeySpec, but only has values for the older specs.
+    if spec::CUSTOMER_MASTER_KEY_SPECS.contains(&key.key_spec.as_str()) {
+        m.insert("CustomerMasterKeySpec".into(), json!(key.key_spec));
+    }
+    spec::algorithms(&key.key_spec, &key.key_usage, &mut m);
+    m.insert("MultiRegion".into(), json!(false));
+    json!({ "KeyMetadata": Value::Object(m) })
+}
+
+/// The JSON body, with the member accessors KMS's deserialiser implies: a member of the
+/// wrong JSON type is a `SerializationException`, `null` is the same as absent.
+struct Input(Map<String, Value>);
+
+fn serialization(message: impl Into<String>) -> ApiError {
+    ApiError::new(400, "SerializationException", message)
+}
+
+fn validation(message: impl Into<String>) -> ApiError {
+    ApiError::new(400, "ValidationException", message)
+}
+
+/// The model's constraint failures, worded as AWS words them.
+fn constraint(value: &str, member: &str, rule: &str) -> ApiError {
+    validation(format!(
+        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {rule}"
+    ))
+}
+
+fn enum_constraint(value: &str, member: &str, allowed: &[&str]) -> ApiError {
+    constraint(
+        value,
+        member,
+        &format!(
+            "Member must satisfy enum value set: [{}]",
+            allowed.join(", ")
+        ),
+    )
+}
+
+impl Input {
+    fn parse(body: &[u8]) -> Result<Self, ApiError> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(Map::new()));
+        }
+        match serde_json::from_slice(body) {
+            Ok(Value::Object(map)) => Ok(Self(map)),
+            Ok(_) => Err(serialization("The request body must be a JSON object")),
+            Err(e) => Err(serialization(format!("Malformed JSON request body: {e}"))),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name).filter(|v| !v.is_null())
+    }
+
+    fn str(&self, name: &str) -> Result<Option<&str>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(serialization(format!("{name} must be a string"))),
+        }
+    }
+
+    /// A required string member with the model's length bounds.
+    fn required_str(&self, name: &str, member: &str, max: usize) -> Result<&str, ApiError> {
+        let value = self.str(name)?.ok_or_else(|| {
+            validation(format!(
+                "1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null"
+            ))
+        })?;
+        check_len(value, member, 1, max)?;
+        Ok(value)
+    }
+
+    fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| serialization(format!("{name} must be an integer"))),
+        }
+    }
+
+    fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(serialization(format!("{name} must be a boolean"))),
+        }
+    }
+}
+
+fn check_len(value: &str, member: &str, min: usize, max: usize) -> Result<(), ApiError> {
+    let len = value.chars().count();
+    if len < min {
+        return Err(constraint(
+            value,
+            member,
+            &format!("Member must have length greater than or equal to {min}"),
+        ));
+    }
+    if len > max {
+        return Err(constraint(
+            value,
+            member,
+            &format!("Member must have length less than or equal to {max}"),
+        ));
+    }
+    Ok(())
+}
+
+fn create_key(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
+    let key_spec = match (input.str("KeySpec")?, input.str("CustomerMasterKeySpec")?) {
+        (Some(_), Some(_)) => {
+            return Err(validation(
+                "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. \
+                 CustomerMasterKeySpec is deprecated.",
+            ));
+        }
+        (Some(s), None) if !spec::KEY_SPECS.contains(&s) => {
+            return Err(enum_constraint(s, "keySpec", spec::KEY_SPECS));
+        }
+        (None, Some(s)) if !spec::CUSTOMER_MASTER_KEY_SPECS.contains(&s) => {
+            return Err(enum_constraint(
+                s,
+                "customerMasterKeySpec",
+                spec::CUSTOMER_MASTER_KEY_SPECS,
+            ));
+        }
+        (Some(s), None) | (None, Some(s)) => s,
+        (None, None) => "SYMMETRIC_DEFAULT",
+    };
+    let key_usage = input.str("KeyUsage")?.unwrap_or("ENCRYPT_DECRYPT");
+    if !spec::KEY_USAGES.contains(&key_usage) {
+        return Err(enum_constraint(key_usage, "keyUsage", spec::KEY_USAGES));
+    }
+    if !spec::usages(key_spec).contains(&key_usage) {
+        return Err(validation(format!(
+            "KeyUsage {key_usage} is not compatible with KeySpec {key_spec}"
+        )));
+    }
+    let description = input.str("Description")?.unwrap_or("");
+    check_len(description, "description", 0, 8192)?;
+    if let Some(policy) = input.str("Policy")? {
+        check_len(policy, "policy", 1, 131_072)?;
+        // Policies are not enforced, but one that is not a JSON document is refused as KMS would.
+        if !matches!(serde_json::from_str::<Value>(policy), Ok(Value::Object(_))) {
+            return Err(ApiError::new(
+                400,
+                "MalformedPolicyDocumentException",
+                "The new key policy will not allow you to update the key policy in the future.",
+            ));
+        }
+    }
+    let origin = input.str("Origin")?.unwrap_or("AWS_KMS");
+    if !spec::ORIGINS.contains(&origin) {
+        return Err(enum_constraint(origin, "origin", spec::ORIGINS));
+    }
+    if origin != "AWS_KMS" {
+        return Err(ApiError::new(
+            400,
+            "UnsupportedOperationException",
+            format!("Origin {origin} is not supported by this endpoint; only AWS_KMS"),
+        ));
+    }
+    if let Some(store) = input.str("CustomKeyStoreId")? {
+        // No custom key stores exist here.
+        return Err(ApiError::new(
+            400,
+            "CustomKeyStoreNotFoundException",
+            format!("Custom key store '{store}' does not exist"),
+        ));
+    }
+    if input.bool("MultiRegion")? == Some(true) {
+        return Err(ApiError::new(
+            400,
+            "UnsupportedOperationException",
+            "Multi-Region keys are not supported by this endpoint",
+        ));
+    }
+    // Tags and BypassPolicyLockoutSafetyCheck are accepted and not kept: nothing reads them back.
+    if input.get("Tags").is_some_and(|t| !t.is_array()) {
+        return Err(serialization("Tags must be a list"));
+    }
+    input.bool("BypassPolicyLockoutSafetyCheck")?;
+
+    let key = Key {
+        id: ctx.uuid(),
+        account: call.account.clone(),
+        region: call.region.clone(),
+        key_spec: key_spec.to_string(),
+        key_usage: key_usage.to_string(),
+        description: description.to_string(),
+        aws_managed: false,
+        created: call.now,
+    };
+    let out = key_metadata(&key);
+    ctx.store.write(|_| Ok((out, vec![Record::PutKey(key)])))
+}
+
+fn create_alias(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
+    let name = input.required_str("AliasName", "aliasName", 256)?;
+    let target = input.required_str("TargetKeyId", "targetKeyId", 2048)?;
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || ":/_-".contains(c))
+    {
+        return Err(constraint(
+            name,
+            "aliasName",
+            "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$",
+        ));
+    }
+    let Some(short) = name.strip_prefix("alias/") else {
+        // Real KMS's answer (a ValidationException, not InvalidAliasNameException).
+        return Err(validation(
+            "Alias must start with the prefix \"alias/\". Please see \
+             https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html",
+        ));
+    };
+    if short.is_empty() {
+        return Err(ApiError::new(
+            400,
+            "InvalidAliasNameException",
+            "Alias name must not be empty after the \"alias/\" prefix",
+        ));
+    }
+    if short.starts_with("aws/") {
+        return Err(ApiError::new(
+            400,
+            "InvalidAliasNameException",
+            "Cannot create alias with prefix 'alias/aws/': it is reserved for AWS managed keys",
+        ));
+    }
+    let target_at = match parse_ref(&call.account, &call.region, target)? {
+        Ref::Alias(_) => {
+            return Err(validation(
+                "TargetKeyId must be a key ID or key ARN, not an alias",
+            ));
+        }
+        Ref::Key(at) => at,
+    };
+    let here = At {
+        account: call.account.clone(),
+        region: call.region.clone(),
+        name: name.to_string(),
+    };
+    ctx.store.write(|state| {
+        // An alias and its key are in the same account and Region: a key ARN elsewhere is not found.
+        let same_place = target_at.account == here.account && target_at.region == here.region;
+        let Some(key) = find_key(state, &target_at).filter(|_| same_place) else {
+            return Err(key_not_found(&target_at));
+        };
+        if key.aws_managed {
+            return Err(validation(format!(
+                "Cannot create an alias for the AWS managed key {}",
+                key.arn()
+            )));
+        }
+        if find_alias(state, &here).is_some() {
+            return Err(ApiError::new(
+                400,
+                "AlreadyExistsException",
+                format!("An alias with the name {} already exists", here.alias_arn()),
+            ));
+        }
+        let record = Record::PutAlias {
+            account: here.account.clone(),
+            region: here.region.clone(),
+            alias: Alias {
+                name: here.name.clone(),
+                target_key_id: key.id,
+                created: call.now,
+            },
+        };
+        Ok((json!({}), vec![record]))
+    })
+}
+
+fn describe_key(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
+    let key_ref = input.required_str("KeyId", "keyId", 2048)?;
+    ctx.store
+        .read(|state| lookup(state, call, key_ref))
+        .map(|key| key_metadata(&key))
+}
+
+fn list_aliases(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
+    let limit = match input.int("Limit")? {
+        None => DEFAULT_LIMIT,
+        Some(n) if n < 1 => {
+            return Err(constraint(
+                &n.to_string(),
+                "limit",
+                "Member must have value greater than or equal to 1",
+            ));
+        }
+        Some(n) if n > 1000 => {
+            return Err(constraint(
+                &n.to_string(),
+                "limit",
+                "Member must have value less than or equal to 1000",
+            ));
+        }
+        Some(n) => (n as u64).min(MAX_PAGE),
+    };
+    let after = match input.str("Marker")? {
+        None => None,
+        Some(marker) => Some(
+            decode_marker(marker)
+                .ok_or_else(|| ApiError::new(400, "InvalidMarkerException", "Invalid marker"))?,
+        ),
+    };
+    let key_ref = input.str("KeyId")?;
+    if let Some(r) = key_ref {
+        check_len(r, "keyId", 1, 2048)?;
+    }
+    ctx.store.read(|state| {
+        let filter = match key_ref {
+            None => None,
+            Some(r) => match parse_ref(&call.account, &call.region, r)? {
+                Ref::Key(at) => Some(find_key(state, &at).ok_or_else(|| key_not_found(&at))?.id),
+                Ref::Alias(_) => {
+                    return Err(validation(
+                        "KeyId must be a key ID or key ARN, not an alias",
+                    ));
+                }
+            },
+        };
+        let aliases = state
+            .region(&call.account, &call.region)
+            .map(|r| &r.aliases);
+        let mut matching = aliases
+            .into_iter()
+            .flat_map(|a| a.values())
+            .filter(|a| after.as_ref().is_none_or(|m| a.name > *m))
+            .filter(|a| filter.as_ref().is_none_or(|id| a.target_key_id == *id));
+        let page: Vec<&Alias> = matching.by_ref().take(limit as usize).collect();
+        let truncated = matching.next().is_some();
+        let entries: Vec<Value> = page
+            .iter()
+            .map(|a| {
+                json!({
+                    "AliasName": a.name,
+                    "AliasArn": alias_arn(&call.region, &call.account, &a.name),
+                    "TargetKeyId": a.target_key_id,
+                    "CreationDate": a.created,
+                    "LastUpdatedDate": a.created,
+                })
+            })
+            .collect();
+        let mut out = json!({ "Aliases": entries, "Truncated": truncated });
+        if let (true, Some(last)) = (truncated, page.last()) {
+            out["NextMarker"] = json!(encode_marker(&last.name));
+        }
+        Ok(out)
+    })
+}
+
+/// Markers are opaque to clients; this one names the last alias returned, so that a page
+/// stays correct when aliases are created between requests.
+fn encode_marker(last: &str) -> String {
+    format!("{MARKER_PREFIX}{}", hex::encode(last))
+}
+
+fn decode_marker(marker: &str) -> Option<String> {
+    let bytes = hex::decode(marker.strip_prefix(MARKER_PREFIX)?).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests;
