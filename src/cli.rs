@@ -92,6 +92,12 @@ pub struct ApplyArgs {
     /// Also list unchanged domains in the plan shown.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Stop starting new work once more than N (or N% of the) domains have failed; the rest are skipped.
+    #[arg(long, value_name = "N|N%")]
+    pub max_failures: Option<crate::apply::breaker::MaxFailures>,
+    /// After the first Ctrl-C/SIGTERM, how long in-flight calls may take before the run stops at once.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub grace: u64,
     #[command(flatten)]
     pub engine: EngineArgs,
 }

@@ -1,7 +1,9 @@
-//! Every AWS call passes here: the (account, Region) rate limiter, then the retry owner.
+//! Every AWS call passes here: the (account, Region) pacer and ceiling, then the retry owner,
+//! whose verdicts feed the pacer back (AIMD) and count the throttles met.
 
+use super::interrupt::Interrupt;
 use super::rate_limit::{Kind, Limiter, TargetKey};
-use super::retry::{RetryPolicy, Tried};
+use super::retry::{Pacing, RetryPolicy, Tried, Verdict};
 use crate::aws::CallError;
 use std::future::Future;
 use std::num::NonZeroU32;
@@ -14,6 +16,35 @@ pub struct Gate {
     throttles: AtomicU64,
 }
 
+/// The pacing of one call: which target and kind, and who hears about waits.
+struct Paced<'a> {
+    gate: &'a Gate,
+    key: &'a TargetKey,
+    kind: Kind,
+    on_retry: &'a (dyn Fn(&CallError, Duration) + Sync),
+}
+
+impl Pacing for Paced<'_> {
+    async fn before(&self) {
+        self.gate.limiter.until_ready(self.key, self.kind).await;
+    }
+
+    fn after(&self, verdict: Option<Verdict>) {
+        match verdict {
+            None => self.gate.limiter.succeeded(self.key, self.kind),
+            Some(Verdict::Throttled) => {
+                self.gate.throttles.fetch_add(1, Ordering::Relaxed);
+                self.gate.limiter.throttled(self.key, self.kind);
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn retrying(&self, err: &CallError, wait: Duration) {
+        (self.on_retry)(err, wait);
+    }
+}
+
 impl Gate {
     pub fn new(write_rate: NonZeroU32, read_rate: NonZeroU32, policy: RetryPolicy) -> Self {
         Self {
@@ -23,7 +54,7 @@ impl Gate {
         }
     }
 
-    /// Throttling answers met (and waited out or given up on) so far.
+    /// Throttling answers met so far (each waited out, or given up on when attempts ran out).
     pub fn throttles(&self) -> u64 {
         self.throttles.load(Ordering::Relaxed)
     }
@@ -32,6 +63,7 @@ impl Gate {
         &self,
         key: &TargetKey,
         kind: Kind,
+        interrupt: &Interrupt,
         op: F,
         on_retry: &(dyn Fn(&CallError, Duration) + Sync),
     ) -> Tried<T>
@@ -39,21 +71,23 @@ impl Gate {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, CallError>>,
     {
-        let tried = self
-            .policy
-            .run(|| self.limiter.until_ready(key, kind), op, on_retry)
-            .await;
-        self.throttles
-            .fetch_add(u64::from(tried.throttles), Ordering::Relaxed);
-        tried
+        let pacing = Paced {
+            gate: self,
+            key,
+            kind,
+            on_retry,
+        };
+        self.policy.run(&pacing, interrupt, op).await
     }
 
-    /// A read whose retries nobody needs to hear about.
+    /// A read whose retries nobody needs to hear about, and which no interrupt cuts short.
     pub async fn read<T, F, Fut>(&self, key: &TargetKey, op: F) -> Result<T, CallError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, CallError>>,
     {
-        self.call(key, Kind::Read, op, &|_, _| {}).await.result
+        self.call(key, Kind::Read, &Interrupt::never(), op, &|_, _| {})
+            .await
+            .result
     }
 }

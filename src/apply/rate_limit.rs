@@ -1,36 +1,140 @@
-//! Request-rate limits per (account, Region), separately for writes and reads (governor).
+//! Request rates per (account, Region), separately for writes and reads: an AIMD pacer that halves
+//! on throttling and creeps back up, under a governor limiter that is the hard `--rate` ceiling.
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::collections::HashMap;
 use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::time::Instant;
 
 pub type TargetKey = (String, String);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Read,
     Write,
 }
 
+/// The slowest the pacer goes, requests per second.
+const MIN_RATE: f64 = 0.5;
+
+/// Per (target, kind): the current rate and the next free send slot.
+struct Pace {
+    rate: f64,
+    next: Instant,
+}
+
 pub struct Limiter {
     writes: DefaultKeyedRateLimiter<TargetKey>,
     reads: DefaultKeyedRateLimiter<TargetKey>,
+    max_writes: f64,
+    max_reads: f64,
+    pace: Mutex<HashMap<(TargetKey, Kind), Pace>>,
 }
 
 impl Limiter {
-    /// `writes` and `reads` are requests per second per (account, Region).
+    /// `writes` and `reads` are the ceilings in requests per second per (account, Region).
     pub fn new(writes: NonZeroU32, reads: NonZeroU32) -> Self {
         Self {
             // A burst of one: requests are spread evenly instead of arriving in a clump.
             writes: RateLimiter::keyed(Quota::per_second(writes).allow_burst(NonZeroU32::MIN)),
             reads: RateLimiter::keyed(Quota::per_second(reads).allow_burst(NonZeroU32::MIN)),
+            max_writes: f64::from(writes.get()),
+            max_reads: f64::from(reads.get()),
+            pace: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Wait until one more request of `kind` to `key` is allowed.
+    fn max(&self, kind: Kind) -> f64 {
+        match kind {
+            Kind::Write => self.max_writes,
+            Kind::Read => self.max_reads,
+        }
+    }
+
+    fn with_pace<T>(&self, key: &TargetKey, kind: Kind, f: impl FnOnce(&mut Pace, f64) -> T) -> T {
+        let max = self.max(kind);
+        let mut pace = self.pace.lock().unwrap_or_else(|p| p.into_inner());
+        let p = pace.entry((key.clone(), kind)).or_insert_with(|| Pace {
+            rate: max,
+            next: Instant::now(),
+        });
+        f(p, max)
+    }
+
+    /// Wait for this request's slot at the current pace, then for the ceiling.
     pub async fn until_ready(&self, key: &TargetKey, kind: Kind) {
+        let slot = self.with_pace(key, kind, |p, _| {
+            let slot = p.next.max(Instant::now());
+            p.next = slot + Duration::from_secs_f64(1.0 / p.rate);
+            slot
+        });
+        tokio::time::sleep_until(slot).await;
         match kind {
             Kind::Write => self.writes.until_key_ready(key).await,
             Kind::Read => self.reads.until_key_ready(key).await,
         }
+    }
+
+    /// Multiplicative decrease: the service said slow down.
+    pub fn throttled(&self, key: &TargetKey, kind: Kind) {
+        self.with_pace(key, kind, |p, _| p.rate = (p.rate / 2.0).max(MIN_RATE));
+    }
+
+    /// Additive increase: about one more request per second for each second of successes.
+    pub fn succeeded(&self, key: &TargetKey, kind: Kind) {
+        self.with_pace(key, kind, |p, max| {
+            p.rate = (p.rate + 1.0 / p.rate).min(max)
+        });
+    }
+
+    /// The pace now, requests per second.
+    pub fn rate(&self, key: &TargetKey, kind: Kind) -> f64 {
+        self.with_pace(key, kind, |p, _| p.rate)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> TargetKey {
+        ("111122223333".into(), "us-east-1".into())
+    }
+
+    #[test]
+    fn halves_on_throttling_and_recovers_to_the_ceiling_never_beyond() {
+        let l = Limiter::new(NonZeroU32::new(40).unwrap(), NonZeroU32::new(100).unwrap());
+        assert_eq!(l.rate(&key(), Kind::Write), 40.0);
+        l.throttled(&key(), Kind::Write);
+        l.throttled(&key(), Kind::Write);
+        assert_eq!(l.rate(&key(), Kind::Write), 10.0);
+        assert_eq!(l.rate(&key(), Kind::Read), 100.0, "reads pace separately");
+        for _ in 0..10_000 {
+            l.succeeded(&key(), Kind::Write);
+        }
+        assert_eq!(l.rate(&key(), Kind::Write), 40.0);
+        for _ in 0..100 {
+            l.throttled(&key(), Kind::Write);
+        }
+        assert_eq!(l.rate(&key(), Kind::Write), MIN_RATE);
+    }
+
+    #[tokio::test]
+    async fn never_faster_than_the_ceiling() {
+        // Real time: governor keeps its own clock. Only a lower bound is asserted, which a
+        // slow machine cannot break.
+        let l = Limiter::new(NonZeroU32::new(20).unwrap(), NonZeroU32::new(20).unwrap());
+        let start = Instant::now();
+        for _ in 0..11 {
+            l.until_ready(&key(), Kind::Write).await;
+        }
+        // 11 requests at 20/s: the first at once, the last half a second later.
+        assert!(
+            start.elapsed() >= Duration::from_millis(490),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

@@ -1,10 +1,13 @@
 //! The one retry owner: which errors are worth another attempt, full-jitter exponential backoff,
-//! `Retry-After` honoured (capped), bounded attempts. The SDK's own retries are off.
+//! `Retry-After` honoured (capped), bounded attempts, a timeout per attempt and a deadline over
+//! all of them. The SDK's own retries are off, so attempts do not multiply.
 
+use super::interrupt::{Interrupt, Level};
 use crate::aws::CallError;
 use rand::Rng;
 use std::future::Future;
 use std::time::Duration;
+use tokio::time::Instant;
 
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
@@ -13,15 +16,21 @@ pub struct RetryPolicy {
     pub cap: Duration,
     /// The longest `Retry-After` obeyed; a larger one is cut to this.
     pub retry_after_cap: Duration,
+    /// One attempt that takes longer is abandoned (its answer counts as lost).
+    pub attempt_timeout: Duration,
+    /// No new attempt starts once this much time has gone since the first.
+    pub deadline: Duration,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
-            max_attempts: 8,
+            max_attempts: 10,
             base: Duration::from_millis(100),
             cap: Duration::from_secs(20),
             retry_after_cap: Duration::from_secs(30),
+            attempt_timeout: Duration::from_secs(30),
+            deadline: Duration::from_secs(300),
         }
     }
 }
@@ -42,7 +51,8 @@ pub fn classify(e: &CallError) -> Verdict {
         | "ThrottledException"
         | "TooManyRequestsException"
         | "RequestLimitExceeded"
-        | "SlowDown" => Verdict::Throttled,
+        | "SlowDown"
+        | "PriorRequestNotComplete" => Verdict::Throttled,
         "InternalServerException"
         | "InternalFailure"
         | "InternalError"
@@ -52,7 +62,8 @@ pub fn classify(e: &CallError) -> Verdict {
         | "Timeout"
         | "ConnectionError"
         | "IDPCommunicationError"
-        | "RequestTimeout" => Verdict::Transient,
+        | "RequestTimeout"
+        | "CredentialsError" => Verdict::Transient,
         _ => match e.status {
             Some(429) => Verdict::Throttled,
             Some(500 | 502 | 503 | 504) => Verdict::Transient,
@@ -60,6 +71,22 @@ pub fn classify(e: &CallError) -> Verdict {
             _ => Verdict::Final,
         },
     }
+}
+
+/// The code of the error an interrupted retry loop returns.
+pub const INTERRUPTED: &str = "Interrupted";
+
+/// What happens around each attempt: pacing before, feedback after, news of waits.
+pub trait Pacing {
+    fn before(&self) -> impl Future<Output = ()>;
+    fn after(&self, verdict: Option<Verdict>);
+    fn retrying(&self, _err: &CallError, _wait: Duration) {}
+}
+
+/// No pacing (unit tests).
+impl Pacing for () {
+    async fn before(&self) {}
+    fn after(&self, _: Option<Verdict>) {}
 }
 
 /// The result of a call after retries, with what it took.
@@ -84,58 +111,95 @@ impl RetryPolicy {
         Duration::from_millis(rand::rng().random_range(0..=millis))
     }
 
-    /// Run `op` until it succeeds, fails for good, or attempts run out. `before` runs before
-    /// every attempt (the rate limiter); `on_retry` hears of every wait (progress).
-    pub async fn run<T, F, Fut, B, BF>(
+    /// Run `op` until it succeeds, fails for good, runs out of attempts or time, or a stop is
+    /// asked for (then no new attempt starts and the error is `Interrupted`).
+    pub async fn run<T, F, Fut>(
         &self,
-        mut before: B,
+        pacing: &impl Pacing,
+        interrupt: &Interrupt,
         mut op: F,
-        on_retry: &(dyn Fn(&CallError, Duration) + Sync),
     ) -> Tried<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, CallError>>,
-        B: FnMut() -> BF,
-        BF: Future<Output = ()>,
     {
+        let started = Instant::now();
         let mut tried = Tried {
-            result: Err(CallError::new("NotAttempted", "no attempt was made")),
+            result: Err(interrupted(false)),
             attempts: 0,
             throttles: 0,
             answer_lost: false,
         };
         loop {
-            before().await;
+            tokio::select! {
+                biased;
+                _ = interrupt.reached(Level::Soft) => {
+                    tried.result = Err(interrupted(tried.answer_lost));
+                    return tried;
+                }
+                _ = pacing.before() => {}
+            }
             tried.attempts += 1;
-            match op().await {
+            let outcome = match tokio::time::timeout(self.attempt_timeout, op()).await {
+                Ok(r) => r,
+                Err(_) => Err(CallError {
+                    answer_lost: true,
+                    ..CallError::new(
+                        "Timeout",
+                        format!("no answer within {:?}", self.attempt_timeout),
+                    )
+                }),
+            };
+            let e = match outcome {
                 Ok(v) => {
+                    pacing.after(None);
                     tried.result = Ok(v);
                     return tried;
                 }
-                Err(e) => {
-                    tried.answer_lost |= e.answer_lost;
-                    let verdict = classify(&e);
-                    if verdict == Verdict::Throttled {
-                        tried.throttles += 1;
-                    }
-                    if verdict == Verdict::Final || tried.attempts >= self.max_attempts {
-                        tried.result = Err(e);
-                        return tried;
-                    }
-                    let wait = self.delay(tried.attempts - 1, &e);
-                    on_retry(&e, wait);
-                    tokio::time::sleep(wait).await;
+                Err(e) => e,
+            };
+            tried.answer_lost |= e.answer_lost;
+            let verdict = classify(&e);
+            pacing.after(Some(verdict));
+            if verdict == Verdict::Throttled {
+                tried.throttles += 1;
+            }
+            let wait = self.delay(tried.attempts - 1, &e);
+            if verdict == Verdict::Final
+                || tried.attempts >= self.max_attempts
+                || started.elapsed() + wait > self.deadline
+            {
+                tried.result = Err(e);
+                return tried;
+            }
+            pacing.retrying(&e, wait);
+            tokio::select! {
+                biased;
+                _ = interrupt.reached(Level::Soft) => {
+                    tried.result = Err(interrupted(tried.answer_lost));
+                    return tried;
                 }
+                _ = tokio::time::sleep(wait) => {}
             }
         }
+    }
+}
+
+fn interrupted(answer_lost: bool) -> CallError {
+    CallError {
+        answer_lost,
+        ..CallError::new(
+            INTERRUPTED,
+            "stopped by an interrupt before this call completed",
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apply::interrupt;
     use std::sync::atomic::{AtomicU32, Ordering};
-    use tokio::time::Instant;
 
     fn err(code: &str, status: u16) -> CallError {
         CallError {
@@ -156,13 +220,16 @@ mod tests {
             Verdict::Transient
         );
         assert_eq!(classify(&err("Whatever", 503)), Verdict::Transient);
+        assert_eq!(classify(&err("Whatever", 429)), Verdict::Throttled);
         assert_eq!(
-            classify(&CallError {
-                answer_lost: true,
-                ..CallError::new("ConnectionError", "")
-            }),
+            classify(&CallError::new("CredentialsError", "sts hiccup")),
             Verdict::Transient
         );
+        let lost = CallError {
+            answer_lost: true,
+            ..CallError::new("ConnectionError", "")
+        };
+        assert_eq!(classify(&lost), Verdict::Transient);
         for code in [
             "ValidationException",
             "AccessDeniedException",
@@ -179,23 +246,19 @@ mod tests {
         let calls = AtomicU32::new(0);
         let start = Instant::now();
         let tried = policy
-            .run(
-                || async {},
-                || async {
-                    match calls.fetch_add(1, Ordering::SeqCst) {
-                        0 => Err(CallError {
-                            retry_after: Some(Duration::from_secs(3)),
-                            ..err("ThrottlingException", 429)
-                        }),
-                        1 => Err(CallError {
-                            retry_after: Some(Duration::from_secs(3600)),
-                            ..err("ThrottlingException", 429)
-                        }),
-                        _ => Ok("done"),
-                    }
-                },
-                &|_, _| {},
-            )
+            .run(&(), &Interrupt::never(), || async {
+                match calls.fetch_add(1, Ordering::SeqCst) {
+                    0 => Err(CallError {
+                        retry_after: Some(Duration::from_secs(3)),
+                        ..err("ThrottlingException", 429)
+                    }),
+                    1 => Err(CallError {
+                        retry_after: Some(Duration::from_secs(3600)),
+                        ..err("ThrottlingException", 429)
+                    }),
+                    _ => Ok("done"),
+                }
+            })
             .await;
         assert_eq!(tried.result.unwrap(), "done");
         assert_eq!((tried.attempts, tried.throttles), (3, 2));
@@ -213,14 +276,12 @@ mod tests {
         };
         let start = Instant::now();
         let tried: Tried<()> = policy
-            .run(
-                || async {},
-                || async { Err(err("InternalServerException", 500)) },
-                &|_, _| {},
-            )
+            .run(&(), &Interrupt::never(), || async {
+                Err(err("InternalServerException", 500))
+            })
             .await;
         assert_eq!(tried.attempts, 4);
-        // Full jitter: each wait is at most base * 2^n, so three waits stay under 0.1 + 0.2 + 0.4 s.
+        // Full jitter: the waits are at most 0.1, 0.2 and 0.4 s.
         assert!(
             start.elapsed() <= Duration::from_millis(700),
             "{:?}",
@@ -228,36 +289,92 @@ mod tests {
         );
 
         let tried: Tried<()> = policy
-            .run(
-                || async {},
-                || async { Err(err("AccessDeniedException", 403)) },
-                &|_, _| {},
-            )
+            .run(&(), &Interrupt::never(), || async {
+                Err(err("AccessDeniedException", 403))
+            })
             .await;
         assert_eq!(tried.attempts, 1);
         assert_eq!(tried.result.unwrap_err().code, "AccessDeniedException");
     }
 
     #[tokio::test(start_paused = true)]
+    async fn the_deadline_stops_new_attempts() {
+        let policy = RetryPolicy {
+            deadline: Duration::from_secs(10),
+            ..RetryPolicy::default()
+        };
+        let start = Instant::now();
+        let tried: Tried<()> = policy
+            .run(&(), &Interrupt::never(), || async {
+                Err(CallError {
+                    retry_after: Some(Duration::from_secs(4)),
+                    ..err("ThrottlingException", 429)
+                })
+            })
+            .await;
+        // Attempts at 0, 4 and 8 s; a fourth would start at 12 s, past the deadline.
+        assert_eq!(tried.attempts, 3);
+        assert_eq!(start.elapsed(), Duration::from_secs(8));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hung_attempt_times_out_and_counts_as_a_lost_answer() {
+        let policy = RetryPolicy {
+            max_attempts: 2,
+            attempt_timeout: Duration::from_secs(5),
+            ..RetryPolicy::default()
+        };
+        let calls = AtomicU32::new(0);
+        let tried = policy
+            .run(&(), &Interrupt::never(), || async {
+                if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                    std::future::pending::<()>().await;
+                }
+                Ok(7)
+            })
+            .await;
+        assert_eq!(tried.result.unwrap(), 7);
+        assert!(tried.answer_lost);
+        assert_eq!(tried.attempts, 2);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_lost_answer_is_remembered() {
         let calls = AtomicU32::new(0);
-        let tried = RetryPolicy::default()
-            .run(
-                || async {},
-                || async {
-                    if calls.fetch_add(1, Ordering::SeqCst) == 0 {
-                        Err(CallError {
-                            answer_lost: true,
-                            ..CallError::new("ConnectionError", "reset")
-                        })
-                    } else {
-                        Err(err("ConflictException", 409))
-                    }
-                },
-                &|_, _| {},
-            )
+        let tried: Tried<()> = RetryPolicy::default()
+            .run(&(), &Interrupt::never(), || async {
+                if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                    Err(CallError {
+                        answer_lost: true,
+                        ..CallError::new("ConnectionError", "reset")
+                    })
+                } else {
+                    Err(err("ConflictException", 409))
+                }
+            })
             .await;
         assert!(tried.answer_lost);
         assert_eq!(tried.result.unwrap_err().code, "ConflictException");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_soft_stop_ends_the_waiting_and_starts_no_new_attempt() {
+        let (trigger, interrupt) = interrupt::channel();
+        let calls = AtomicU32::new(0);
+        let policy = RetryPolicy::default();
+        let run = policy.run(&(), &interrupt, || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err::<(), _>(CallError {
+                retry_after: Some(Duration::from_secs(20)),
+                ..err("ThrottlingException", 429)
+            })
+        });
+        let stop = async {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            trigger.escalate();
+        };
+        let (tried, ()) = tokio::join!(run, stop);
+        assert_eq!(tried.result.unwrap_err().code, INTERRUPTED);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 }

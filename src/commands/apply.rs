@@ -1,16 +1,17 @@
 //! `provision apply`: plan (or load a saved plan), show it, confirm, apply, report.
 
 use super::engine::Session;
-use crate::apply::{Settings, apply};
+use crate::apply::{Settings, apply, interrupt};
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::manifest::{self, Format as ManifestFormat};
 use crate::plan::render::{self as plan_render, HumanOptions};
 use crate::plan::{PLAN_FORMAT, Plan};
 use crate::report::progress::Progress;
-use crate::report::render as report_render;
+use crate::report::{notice, render as report_render};
 use crate::{Error, Exit};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
+use std::time::Duration;
 
 pub async fn run(args: ApplyArgs, global: &GlobalArgs) -> Result<Exit, Error> {
     // Everything that can be checked without a network call is checked first.
@@ -64,8 +65,15 @@ async fn run_with(
     let progress = Progress::new(total as u64, std::io::stderr().is_terminal());
     let settings = Settings {
         concurrency: args.engine.concurrency as usize,
+        max_failures: args.max_failures,
     };
-    let report = apply(&plan, &session.env, &settings, &progress).await;
+    let (trigger, stop) = interrupt::channel();
+    let grace = Duration::from_secs(args.grace);
+    let listener = tokio::spawn(interrupt::listen(trigger, grace, move |level| {
+        eprintln!("{}", notice::interrupted(level, grace));
+    }));
+    let report = apply(&plan, &session.env, &settings, &progress, &stop).await;
+    listener.abort();
     print!("{}", report_render::text(&report, color));
     if let Some(path) = &args.report {
         write(path, &report_render::json(&report))?;

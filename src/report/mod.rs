@@ -4,4 +4,5 @@ pub mod model;
 pub mod render;
 
 pub use model::{DomainReport, ErrorInfo, Outcome, Report, Summary};
+pub mod notice;
 pub mod progress;

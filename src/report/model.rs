@@ -24,6 +24,8 @@ pub struct Summary {
     pub drifted: usize,
     pub failed: usize,
     pub skipped: usize,
+    /// In flight when a second interrupt stopped the run: may or may not exist now.
+    pub unknown: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,10 +58,11 @@ pub enum Outcome {
     Drifted,
     Failed,
     Skipped,
+    Unknown,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 7] = [
+    pub const ALL: [Outcome; 8] = [
         Outcome::Created,
         Outcome::AlreadyPresent,
         Outcome::Unchanged,
@@ -67,6 +70,7 @@ impl Outcome {
         Outcome::Drifted,
         Outcome::Failed,
         Outcome::Skipped,
+        Outcome::Unknown,
     ];
 
     /// The summary key, spelled as in JSON.
@@ -79,6 +83,7 @@ impl Outcome {
             Outcome::Drifted => "drifted",
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
+            Outcome::Unknown => "unknown",
         }
     }
 
@@ -109,6 +114,7 @@ impl Summary {
             Outcome::Drifted => &mut self.drifted,
             Outcome::Failed => &mut self.failed,
             Outcome::Skipped => &mut self.skipped,
+            Outcome::Unknown => &mut self.unknown,
         }
     }
 
@@ -121,6 +127,7 @@ impl Summary {
             Outcome::Drifted => self.drifted,
             Outcome::Failed => self.failed,
             Outcome::Skipped => self.skipped,
+            Outcome::Unknown => self.unknown,
         }
     }
 }

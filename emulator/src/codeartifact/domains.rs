@@ -171,10 +171,8 @@ pub fn list(ctx: &Ctx, call: &Call) -> Result<Value, ApiError> {
         let page: Vec<&Domain> = range.by_ref().take(max).collect();
         let more = range.next().is_some();
         let mut out = json!({ "domains": page.iter().map(|d| summary(d)).collect::<Vec<_>>() });
-        if more {
-            if let Some(last) = page.last() {
-                out["nextToken"] = Value::String(encode_token(&last.name));
-            }
+        if let Some(last) = page.last().filter(|_| more) {
+            out["nextToken"] = Value::String(encode_token(&last.name));
         }
         Ok(out)
     })

@@ -70,10 +70,11 @@ pub fn put(ctx: &Ctx, call: &Call) -> Result<Value, ApiError> {
     let revision = ctx.uuid();
     ctx.store.write(|state| {
         let mut d = find(state, call, &name)?.clone();
-        if let Some(expected) = &expected {
-            if d.policy.as_ref().map(|p| &p.revision) != Some(expected) {
-                return Err(revision_conflict(&name));
-            }
+        if expected
+            .as_ref()
+            .is_some_and(|e| d.policy.as_ref().map(|p| &p.revision) != Some(e))
+        {
+            return Err(revision_conflict(&name));
         }
         let policy = Policy {
             revision,
