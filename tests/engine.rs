@@ -333,7 +333,7 @@ async fn an_invalid_manifest_is_refused_before_any_call() {
             run.stderr
         );
     }
-    let stats = reqwest_free_get(&w.url(), "/_emulator/stats").await;
+    let stats = support::admin_get(&w.url(), "/_emulator/stats").await;
     assert_eq!(
         stats["accounts"],
         serde_json::json!({}),
@@ -349,20 +349,4 @@ async fn apply_without_a_terminal_or_approval_refuses() {
     run.expect(3);
     assert!(run.stderr.contains("--auto-approve"), "{}", run.stderr);
     assert!(w.domains(CALLER, "us-east-1").await.is_empty());
-}
-
-/// GET an admin path with a raw HTTP/1.1 request.
-async fn reqwest_free_get(url: &str, path: &str) -> serde_json::Value {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr = url.trim_start_matches("http://");
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    s.write_all(
-        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
-    )
-    .await
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    let body = out.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-    serde_json::from_str(body).unwrap()
 }

@@ -94,7 +94,9 @@ async fn run_with(
             source,
         })?;
     }
-    Ok(if report.is_success() {
+    Ok(if report.interrupted {
+        Exit::Interrupted
+    } else if report.is_success() {
         Exit::Success
     } else {
         Exit::Failure

@@ -173,3 +173,16 @@ pub fn count(report: &serde_json::Value, outcome: &str) -> u64 {
 pub fn exists(path: &Path) -> bool {
     path.exists()
 }
+
+/// GET an admin path of the endpoint with a raw HTTP/1.1 request (no HTTP client crate needed).
+pub async fn admin_get(url: &str, path: &str) -> serde_json::Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = url.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    s.write_all(request.as_bytes()).await.expect("send");
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.expect("read");
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    serde_json::from_str(body).expect("JSON body")
+}

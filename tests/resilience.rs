@@ -1,0 +1,429 @@
+//! Apply never loses or duplicates a domain: faults, interrupts, racing runs, a crashed run,
+//! circuit breakers and the failure tolerance — the real binary against the endpoint's faults.
+
+mod support;
+
+use provision_emulator::{Faults, Fraction, Latency};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+use support::{Run, World, config, count, provision, world};
+
+/// `accounts` accounts (reached by AssumeRole), `per_region` domains in each of two Regions.
+fn org_manifest(accounts: usize, per_region: usize) -> String {
+    let mut m = String::from(
+        "version: 1\ndefaults: { region: us-east-1, tags: { managed-by: provision } }\naccounts:\n",
+    );
+    for a in 0..accounts {
+        let id = format!("{:012}", 200_000_000_000u64 + a as u64);
+        m.push_str(&format!(
+            "  a{a}: {{ id: \"{id}\", role_arn: \"arn:aws:iam::{id}:role/Provisioner\" }}\n"
+        ));
+    }
+    m.push_str("domains:\n");
+    for a in 0..accounts {
+        for region in ["us-east-1", "eu-west-1"] {
+            for d in 0..per_region {
+                m.push_str(&format!(
+                    "  - {{ name: d{d}-{region}, account: a{a}, region: {region} }}\n"
+                ));
+            }
+        }
+    }
+    m
+}
+
+fn account(a: usize) -> String {
+    format!("{:012}", 200_000_000_000u64 + a as u64)
+}
+
+/// Every (account, region) named in the report with a present outcome agrees with ListDomains.
+async fn assert_report_matches_aws(w: &World, report: &Value, accounts: usize) {
+    let mut from_report: BTreeSet<(String, String, String)> = BTreeSet::new();
+    for d in report["domains"].as_array().unwrap() {
+        let outcome = d["outcome"].as_str().unwrap();
+        assert!(
+            ["created", "already_present", "unchanged"].contains(&outcome),
+            "not converged: {d}"
+        );
+        from_report.insert((
+            d["account"].as_str().unwrap().into(),
+            d["region"].as_str().unwrap().into(),
+            d["name"].as_str().unwrap().into(),
+        ));
+    }
+    let mut from_aws = BTreeSet::new();
+    for a in 0..accounts {
+        for region in ["us-east-1", "eu-west-1"] {
+            for name in w.domains(&account(a), region).await {
+                assert!(
+                    from_aws.insert((account(a), region.to_string(), name.clone())),
+                    "duplicate {name}"
+                );
+            }
+        }
+    }
+    assert_eq!(from_report, from_aws);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soak_2000_domains_over_200_accounts_converge_under_faults() {
+    let w = world(config()).await;
+    w.endpoint.set_faults(Faults {
+        throttle_rate: Fraction(0.20),
+        error_rate: Fraction(0.05),
+        drop_rate: Fraction(0.01),
+        drop_after_write: Fraction(0.5),
+        retry_after: 1,
+        seed: Some(2026),
+        ..Faults::default()
+    });
+    let m = w.write("org.yaml", &org_manifest(200, 5));
+    let run = w
+        .run(&[
+            "apply",
+            m.to_str().unwrap(),
+            "--auto-approve",
+            "--concurrency",
+            "256",
+            "--report",
+            "r.json",
+        ])
+        .await;
+    run.expect(0);
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "created"), 2000, "{}", r["summary"]);
+    assert!(
+        r["throttles"].as_u64().unwrap() > 0,
+        "faults were injected: {}",
+        r["summary"]
+    );
+    w.endpoint.set_faults(Faults::default());
+    assert_report_matches_aws(&w, &r, 200).await;
+    // And a re-run finds everything in place.
+    w.run(&[
+        "apply",
+        m.to_str().unwrap(),
+        "--auto-approve",
+        "--report",
+        "r2.json",
+    ])
+    .await
+    .expect(0);
+    assert_eq!(count(&w.report("r2.json"), "unchanged"), 2000);
+}
+
+fn spawn_apply(w: &World, manifest: &str, report: &str, extra: &[&str]) -> Child {
+    let mut cmd = provision();
+    cmd.args(["apply", manifest, "--auto-approve", "--report", report])
+        .args(extra)
+        .arg("--endpoint-url")
+        .arg(w.url())
+        .current_dir(w.dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.spawn().expect("spawn provision")
+}
+
+fn signal(child: &Child, sig: &str) {
+    let ok = std::process::Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+async fn wait(child: Child) -> Run {
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Wait until the endpoint has answered at least `n` calls of `operation` successfully.
+async fn answered(w: &World, operation: &str, n: u64) {
+    for _ in 0..1200 {
+        let stats = support::admin_get(&w.url(), "/_emulator/stats").await;
+        let total: u64 = stats["accounts"]
+            .as_object()
+            .map(|a| {
+                a.values()
+                    .filter_map(|v| v["operations"][operation]["ok"].as_u64())
+                    .sum()
+            })
+            .unwrap_or(0);
+        if total >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the endpoint never answered {n} {operation} calls");
+}
+
+fn slow() -> Faults {
+    Faults {
+        latency: Some(Latency {
+            min_ms: 150,
+            max_ms: 150,
+        }),
+        ..Faults::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_interrupt_finishes_in_flight_work_and_reports_the_rest_skipped() {
+    let w = world(config()).await;
+    let m = w.write("org.yaml", &org_manifest(4, 5));
+    w.endpoint.set_faults(slow());
+    let child = spawn_apply(&w, m.to_str().unwrap(), "r.json", &["--concurrency", "2"]);
+    answered(&w, "CreateDomain", 2).await;
+    signal(&child, "-INT");
+    let run = wait(child).await;
+    run.expect(130);
+    assert!(run.stderr.contains("Interrupted"), "{}", run.stderr);
+    let r = w.report("r.json");
+    assert_eq!(r["interrupted"], true);
+    assert!(count(&r, "created") >= 2, "{}", r["summary"]);
+    assert!(count(&r, "skipped") > 0, "{}", r["summary"]);
+    assert_eq!(
+        count(&r, "unknown"),
+        0,
+        "a soft stop lets calls finish: {}",
+        r["summary"]
+    );
+    assert_eq!(count(&r, "created") + count(&r, "skipped"), 40);
+    // What the report says was created is exactly what exists.
+    let mut created = 0;
+    for a in 0..4 {
+        for region in ["us-east-1", "eu-west-1"] {
+            created += w.domains(&account(a), region).await.len() as u64;
+        }
+    }
+    assert_eq!(created, count(&r, "created"));
+
+    w.endpoint.set_faults(Faults::default());
+    w.run(&[
+        "apply",
+        m.to_str().unwrap(),
+        "--auto-approve",
+        "--report",
+        "again.json",
+    ])
+    .await
+    .expect(0);
+    let again = w.report("again.json");
+    assert_eq!(count(&again, "created") + count(&again, "unchanged"), 40);
+    assert_report_matches_aws(&w, &again, 4).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_interrupt_stops_at_once_and_still_writes_the_report() {
+    let w = world(config()).await;
+    let m = w.write("org.yaml", &org_manifest(4, 5));
+    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
+        .await
+        .expect(0);
+    // Every answer now takes 3 s, so creates are surely in flight when the interrupts come.
+    w.endpoint.set_faults(Faults {
+        latency: Some(Latency {
+            min_ms: 3000,
+            max_ms: 3000,
+        }),
+        ..Faults::default()
+    });
+    let child = spawn_apply(&w, "plan.json", "r.json", &["--concurrency", "4"]);
+    answered(&w, "AssumeRole", 1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    signal(&child, "-INT");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    signal(&child, "-INT");
+    let run = wait(child).await;
+    run.expect(130);
+    assert!(run.stderr.contains("Stopping now"), "{}", run.stderr);
+    let r = w.report("r.json");
+    assert_eq!(r["interrupted"], true);
+    assert!(count(&r, "unknown") > 0, "{}", r["summary"]);
+    assert_eq!(
+        count(&r, "created") + count(&r, "skipped") + count(&r, "unknown"),
+        40,
+        "{}",
+        r["summary"]
+    );
+    w.endpoint.set_faults(Faults::default());
+    w.run(&[
+        "apply",
+        m.to_str().unwrap(),
+        "--auto-approve",
+        "--report",
+        "again.json",
+    ])
+    .await
+    .expect(0);
+    assert_report_matches_aws(&w, &w.report("again.json"), 4).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_racing_applies_both_succeed_and_create_each_domain_once() {
+    let w = world(config()).await;
+    let m = w.write("org.yaml", &org_manifest(3, 4));
+    w.endpoint.set_faults(Faults {
+        latency: Some(Latency {
+            min_ms: 5,
+            max_ms: 40,
+        }),
+        seed: Some(11),
+        ..Faults::default()
+    });
+    let a = spawn_apply(&w, m.to_str().unwrap(), "a.json", &[]);
+    let b = spawn_apply(&w, m.to_str().unwrap(), "b.json", &[]);
+    let (ra, rb) = tokio::join!(wait(a), wait(b));
+    ra.expect(0);
+    rb.expect(0);
+    let (a, b) = (w.report("a.json"), w.report("b.json"));
+    // Each domain was created by exactly one of them; the other found it present.
+    assert_eq!(
+        count(&a, "created") + count(&b, "created"),
+        24,
+        "{} {}",
+        a["summary"],
+        b["summary"]
+    );
+    for r in [&a, &b] {
+        assert_eq!(count(r, "failed"), 0);
+        assert_report_matches_aws(&w, r, 3).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_kill_9_a_rerun_converges_without_duplicates_or_errors() {
+    let w = world(config()).await;
+    let m = w.write("org.yaml", &org_manifest(4, 5));
+    w.endpoint.set_faults(slow());
+    let child = spawn_apply(&w, m.to_str().unwrap(), "r.json", &["--concurrency", "2"]);
+    answered(&w, "CreateDomain", 3).await;
+    signal(&child, "-KILL");
+    let _ = wait(child).await;
+    w.endpoint.set_faults(Faults::default());
+    w.run(&[
+        "apply",
+        m.to_str().unwrap(),
+        "--auto-approve",
+        "--report",
+        "again.json",
+    ])
+    .await
+    .expect(0);
+    let again = w.report("again.json");
+    assert!(count(&again, "unchanged") >= 3, "{}", again["summary"]);
+    assert_eq!(count(&again, "created") + count(&again, "unchanged"), 40);
+    assert_report_matches_aws(&w, &again, 4).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_target_is_skipped_after_its_first_refusal_and_others_carry_on() {
+    let w = world(config()).await;
+    let m = w.write("org.yaml", &org_manifest(3, 3));
+    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
+        .await
+        .expect(0);
+    w.endpoint.set_faults(Faults {
+        deny_accounts: vec![account(1)],
+        ..Faults::default()
+    });
+    let run = w
+        .run(&[
+            "apply",
+            "plan.json",
+            "--auto-approve",
+            "--concurrency",
+            "1",
+            "--report",
+            "r.json",
+        ])
+        .await;
+    run.expect(1);
+    let r = w.report("r.json");
+    let of = |acct: &str| -> Vec<Value> {
+        r["domains"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["account"] == acct)
+            .cloned()
+            .collect()
+    };
+    for a in [0, 2] {
+        assert!(
+            of(&account(a)).iter().all(|d| d["outcome"] == "created"),
+            "{r}"
+        );
+    }
+    let denied = of(&account(1));
+    let failed: Vec<_> = denied.iter().filter(|d| d["outcome"] == "failed").collect();
+    let skipped: Vec<_> = denied
+        .iter()
+        .filter(|d| d["outcome"] == "skipped")
+        .collect();
+    // One refusal per Region trips that target's breaker; its other domains are not attempted.
+    assert_eq!(failed.len(), 2, "{denied:?}");
+    assert_eq!(skipped.len(), 4, "{denied:?}");
+    assert!(
+        skipped
+            .iter()
+            .all(|d| d["attempts"] == 0 && d["error"]["code"] == "AccessDeniedException")
+    );
+    assert!(
+        skipped[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not attempted")
+    );
+    let stats = support::admin_get(&w.url(), "/_emulator/stats").await;
+    assert_eq!(
+        stats["accounts"][account(1)]["operations"]["CreateDomain"]["AccessDeniedException"],
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_failure_tolerance_nothing_new_starts() {
+    let w = world(config()).await;
+    let m = w.write("org.yaml", &org_manifest(3, 2));
+    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
+        .await
+        .expect(0);
+    w.endpoint.set_faults(Faults {
+        deny_accounts: vec![account(0), account(1), account(2)],
+        ..Faults::default()
+    });
+    let run = w
+        .run(&[
+            "apply",
+            "plan.json",
+            "--auto-approve",
+            "--concurrency",
+            "1",
+            "--max-failures",
+            "1",
+            "--report",
+            "r.json",
+        ])
+        .await;
+    run.expect(1);
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "failed"), 2, "{}", r["summary"]);
+    assert_eq!(count(&r, "skipped"), 10, "{}", r["summary"]);
+    let reasons: BTreeSet<&str> = r["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["error"]["code"].as_str())
+        .collect();
+    assert!(reasons.contains("FailureToleranceExceeded"), "{reasons:?}");
+}
