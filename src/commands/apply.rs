@@ -11,6 +11,7 @@ use crate::report::{notice, render as report_render};
 use crate::{Error, Exit};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub async fn run(args: ApplyArgs, global: &GlobalArgs) -> Result<Exit, Error> {
@@ -62,15 +63,16 @@ async fn run_with(
         .iter()
         .filter(|c| c.action != crate::plan::Action::Unmanaged)
         .count();
-    let progress = Progress::new(total as u64, std::io::stderr().is_terminal());
+    let progress = Arc::new(Progress::new(total as u64, std::io::stderr().is_terminal()));
     let settings = Settings {
         concurrency: args.engine.concurrency as usize,
         max_failures: args.max_failures,
     };
     let (trigger, stop) = interrupt::channel();
     let grace = Duration::from_secs(args.grace);
+    let notices = Arc::clone(&progress);
     let listener = tokio::spawn(interrupt::listen(trigger, grace, move |level| {
-        eprintln!("{}", notice::interrupted(level, grace));
+        notices.notice(&notice::interrupted(level, grace));
     }));
     let report = apply(&plan, &session.env, &settings, &progress, &stop).await;
     listener.abort();

@@ -55,6 +55,7 @@ fn blank(account: &str, region: &str, name: &str, action: Action) -> Change {
         live_encryption_key: None,
         arn: None,
         tags: BTreeMap::new(),
+        live_tags: BTreeMap::new(),
         set_tags: BTreeMap::new(),
         remove_tags: Vec::new(),
     }

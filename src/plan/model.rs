@@ -64,6 +64,9 @@ pub struct Change {
     /// Tags a created domain gets.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// The live domain's tags (what `set_tags` corrects and `remove_tags` removes).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub live_tags: BTreeMap<String, String>,
     /// Tags to add or correct on a live domain.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub set_tags: BTreeMap<String, String>,

@@ -119,12 +119,14 @@ fn change_lines(out: &mut String, change: &Change, paint: &Paint) {
             }
         }
         Action::UpdateTags => {
-            // The plan does not say whether a set tag is new or corrected, so every set is `+`
-            // (the value it will have) and every removal `-`.
+            // A tag the domain lacks is added (`+`); one with another value is corrected (`~`).
             let width = key_width(change.set_tags.keys());
             for (k, v) in &change.set_tags {
-                let line = format!("+ {k:<width$} = {v}");
-                let _ = writeln!(out, "{detail}{}", paint.action(Action::Create, &line));
+                let (action, line) = match change.live_tags.get(k) {
+                    Some(old) => (Action::UpdateTags, format!("~ {k:<width$} = {old} → {v}")),
+                    None => (Action::Create, format!("+ {k:<width$} = {v}")),
+                };
+                let _ = writeln!(out, "{detail}{}", paint.action(action, &line));
             }
             let mut removed: Vec<&String> = change.remove_tags.iter().collect();
             removed.sort();
@@ -221,6 +223,7 @@ mod tests {
             live_encryption_key: None,
             arn: None,
             tags: BTreeMap::new(),
+            live_tags: BTreeMap::new(),
             set_tags: BTreeMap::new(),
             remove_tags: Vec::new(),
         }
@@ -261,6 +264,7 @@ mod tests {
             "tags differ",
         );
         update.arn = Some(arn(a, "us-east-1", "acme-shared"));
+        update.live_tags = tags(&[("env", "dev"), ("owner", "someone"), ("legacy-id", "7")]);
         update.set_tags = tags(&[("team", "platform"), ("env", "shared")]);
         update.remove_tags = vec!["owner".into(), "legacy-id".into()];
         let mut drift = change(

@@ -74,6 +74,15 @@ impl Progress {
         }
     }
 
+    /// A line for people while the run goes on (an interrupt's consequences): above the bar
+    /// when there is one, else plainly on stderr.
+    pub fn notice(&self, text: &str) {
+        match &self.inner {
+            Some(b) => b.bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+
     /// Clear the bars so the report prints on a clean screen.
     pub fn finish(&self) {
         if let Some(b) = &self.inner {
