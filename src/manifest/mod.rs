@@ -1,0 +1,204 @@
+//! Load and validate the manifest (YAML or TOML) into a resolved [`Manifest`].
+//!
+//! Pipeline, all before any network call:
+//!
+//! 1. [`load`] checks the extension (`.yaml`/`.yml`/`.toml`, case-insensitive;
+//!    anything else is an error) and the size (at most [`MAX_MANIFEST_BYTES`],
+//!    checked on the metadata *and* on the bytes read), then reads UTF-8 text.
+//! 2. [`node`] parses the text into a spanned, format-neutral tree. YAML goes
+//!    through serde-saphyr with its default budgets (alias bombs, depth, event
+//!    counts) so hostile input fails fast with a syntax problem.
+//! 3. [`schema`] checks the tree's shape against the JSON schema generated from
+//!    the serde/schemars types in [`model`] (types, required fields, unknown keys
+//!    with did-you-mean) — the model is the one source of truth for field names.
+//! 4. [`validate`] applies the semantic rules and resolves defaults.
+//!
+//! Every problem found in steps 2–4 becomes one [`Problem`] (a miette diagnostic
+//! with a code, a label under the offending value or key, and a help text);
+//! they are all returned at once, in file order, in [`ManifestError::Invalid`].
+//! Syntax errors stop the pipeline (the tree would be incomplete).
+
+mod error;
+mod model;
+mod node;
+pub mod regions;
+mod schema;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+pub use error::{ManifestError, Problem};
+pub use model::{RawAccount, RawDefaults, RawDomain, RawManifest, RawTagsMode};
+pub use schema::schema_json;
+
+/// Manifests larger than this are rejected before parsing (10 MiB).
+pub const MAX_MANIFEST_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The manifest's syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+}
+
+impl Format {
+    /// The format selected by a file's extension.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "toml" => Some(Format::Toml),
+            _ => None,
+        }
+    }
+}
+
+/// A validated manifest with all defaults resolved.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Manifest {
+    /// Accounts declared under `accounts`, in file order.
+    pub accounts: Vec<AccountSpec>,
+    /// Domains in file order.
+    pub domains: Vec<DesiredDomain>,
+}
+
+/// A named account from `accounts`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AccountSpec {
+    pub name: String,
+    pub id: String,
+    pub credentials: Credentials,
+}
+
+/// How to obtain credentials for an account.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Credentials {
+    /// The caller's own credentials (neither `role_arn` nor `profile`).
+    Caller,
+    AssumeRole {
+        role_arn: String,
+        external_id: Option<String>,
+        session_name: Option<String>,
+    },
+    Profile(String),
+}
+
+/// One domain as it should exist.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DesiredDomain {
+    pub name: String,
+    pub account: AccountRef,
+    pub region: String,
+    /// As written (domain, else defaults); `None` = the AWS-managed key.
+    pub encryption_key: Option<String>,
+    /// `defaults.tags` merged with the domain's (the domain wins).
+    pub tags: BTreeMap<String, String>,
+    pub tags_mode: TagsMode,
+    /// 1-based line of the domain entry.
+    pub line: usize,
+}
+
+/// The account a domain lives in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum AccountRef {
+    /// No account given: whatever account the caller's credentials belong to.
+    Caller,
+    /// An entry of `accounts`.
+    Named { name: String, id: String },
+    /// A bare 12-digit account id (reached with the caller's credentials).
+    Id(String),
+}
+
+impl AccountRef {
+    /// The account id, when known before any network call.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            AccountRef::Caller => None,
+            AccountRef::Named { id, .. } | AccountRef::Id(id) => Some(id),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub enum TagsMode {
+    #[default]
+    Merge,
+    Exact,
+}
+
+/// Read, parse and validate the manifest at `path`. The path is shown in
+/// messages as given.
+pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+    let Some(format) = Format::from_path(path) else {
+        return Err(ManifestError::UnsupportedExtension {
+            path: path.to_path_buf(),
+        });
+    };
+    let name = path.display().to_string();
+    let io = |source| ManifestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > MAX_MANIFEST_BYTES {
+        return Err(ManifestError::TooLarge {
+            name,
+            size,
+            limit: MAX_MANIFEST_BYTES,
+        });
+    }
+    // The file may grow between the check and the read: never read more than
+    // the limit plus one byte.
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_MANIFEST_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(io)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not valid UTF-8 ({e})"),
+        ))
+    })?;
+    parse_str(&text, &name, format)
+}
+
+/// Parse and validate manifest text; `display_name` is used in messages.
+pub fn parse_str(
+    source: &str,
+    display_name: &str,
+    format: Format,
+) -> Result<Manifest, ManifestError> {
+    let size = source.len() as u64;
+    if size > MAX_MANIFEST_BYTES {
+        return Err(ManifestError::TooLarge {
+            name: display_name.to_string(),
+            size,
+            limit: MAX_MANIFEST_BYTES,
+        });
+    }
+    let named = Arc::new(
+        miette::NamedSource::new(display_name, source.to_string()).with_language(match format {
+            Format::Yaml => "yaml",
+            Format::Toml => "toml",
+        }),
+    );
+    let invalid = |problems| ManifestError::Invalid {
+        name: display_name.to_string(),
+        problems,
+    };
+    let parsed = match format {
+        Format::Yaml => node::parse_yaml(source),
+        Format::Toml => node::parse_toml(source),
+    };
+    let root =
+        parsed.map_err(|errors| invalid(validate::syntax_problems(&named, source, errors)))?;
+    validate::validate(&root, source, &named, format == Format::Toml).map_err(invalid)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,123 @@
+//! The manifest *as written*: serde + schemars types.
+//!
+//! These structs are the single source of truth for the manifest's shape:
+//! `schemas/manifest.schema.json` is generated from them, and the validator
+//! derives the known keys, required keys and value types of every level from
+//! that same generated schema (see [`super::schema`]). The validator itself
+//! walks a spanned tree rather than deserializing into these structs, so that
+//! it can report every problem with a precise location.
+
+use std::collections::BTreeMap;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+
+/// A `provision` manifest: the CodeArtifact domains that should exist.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "provision manifest")]
+pub struct RawManifest {
+    /// Manifest format version. Must be `1`.
+    #[schemars(range(min = 1, max = 1))]
+    pub version: u32,
+    /// Values used by every domain that does not set them itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<RawDefaults>,
+    /// Named AWS accounts and how to reach them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<BTreeMap<String, RawAccount>>,
+    /// The CodeArtifact domains, applied in file order.
+    pub domains: Vec<RawDomain>,
+}
+
+/// Defaults for every domain.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDefaults {
+    /// AWS Region, e.g. `us-east-1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// A name from `accounts` or a 12-digit account id (quoted). Absent: the caller's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// KMS key: key id, key ARN, `alias/NAME` or alias ARN. Absent: the AWS-managed key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_key: Option<String>,
+    /// Tags put on every domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "tags_schema")]
+    pub tags: Option<BTreeMap<String, String>>,
+    /// `merge` (default): leave tags not in the manifest alone; `exact`: remove them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags_mode: Option<RawTagsMode>,
+}
+
+/// An AWS account.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccount {
+    /// 12-digit AWS account id, as a quoted string.
+    #[schemars(regex(pattern = r"^[0-9]{12}$"))]
+    pub id: String,
+    /// IAM role to assume in this account: `arn:aws:iam::ID:role/NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
+    pub role_arn: Option<String>,
+    /// Named AWS profile to use instead of assuming a role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub profile: Option<String>,
+    /// External id passed when assuming `role_arn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 2, max = 1224))]
+    pub external_id: Option<String>,
+    /// Session name used when assuming `role_arn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 2, max = 64))]
+    pub session_name: Option<String>,
+}
+
+/// A CodeArtifact domain.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDomain {
+    /// Domain name: 2–50 characters, lowercase letters, digits and `-`, starting with a letter.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$"))]
+    pub name: String,
+    /// A name from `accounts` or a 12-digit account id. Default: `defaults.account`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// AWS Region. Default: `defaults.region`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// KMS key. Default: `defaults.encryption_key`, else the AWS-managed key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_key: Option<String>,
+    /// Tags, merged over `defaults.tags` (the domain wins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "tags_schema")]
+    pub tags: Option<BTreeMap<String, String>>,
+    /// Overrides `defaults.tags_mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags_mode: Option<RawTagsMode>,
+}
+
+/// How tags that are not in the manifest are treated: `merge` adds and updates
+/// the manifest's tags and leaves others alone; `exact` makes the domain's tags
+/// exactly the manifest's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RawTagsMode {
+    Merge,
+    Exact,
+}
+
+fn tags_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "Tag keys 1–128 characters (no `aws:` prefix), values 0–256 characters; at most 50 tags per domain after merging.",
+        "type": "object",
+        "propertyNames": { "minLength": 1, "maxLength": 128, "pattern": "^(?![aA][wW][sS]:)\\P{C}+$" },
+        "additionalProperties": { "type": "string", "maxLength": 256, "pattern": "^\\P{C}*$" },
+        "maxProperties": 50
+    })
+}
