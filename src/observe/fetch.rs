@@ -11,6 +11,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// The alias of the key a domain gets when the manifest names none.
 pub const MANAGED_KEY_ALIAS: &str = "alias/aws/codeartifact";
 
+/// Whether a key reference names the AWS-managed key (by alias or alias ARN). That key exists
+/// only once CodeArtifact first used it in the account and Region, so naming it is the same as
+/// naming no key at all.
+pub fn is_managed_alias(key_ref: &str) -> bool {
+    key_ref == MANAGED_KEY_ALIAS
+        || (key_ref.starts_with("arn:") && key_ref.ends_with(":alias/aws/codeartifact"))
+}
+
 /// What reaching AWS takes: where to send requests, the gate every call passes, and the
 /// clients of each target (built once, shared by observe and apply).
 pub struct Environment {
@@ -234,6 +242,7 @@ async fn observe_target(
     let refs: BTreeSet<&str> = wanted
         .iter()
         .filter_map(|d| d.encryption_key.as_deref())
+        .filter(|r| !is_managed_alias(r))
         .collect();
     let mut problems = Vec::new();
     for r in refs {

@@ -2,6 +2,7 @@
 
 use super::model::{Action, Change, PLAN_FORMAT, Plan, Target};
 use crate::manifest::{DesiredDomain, TagsMode};
+use crate::observe::fetch::is_managed_alias;
 use crate::observe::{KeyState, LiveState, LiveTarget};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,8 +63,10 @@ fn blank(account: &str, region: &str, name: &str, action: Action) -> Change {
 }
 
 fn change(account: &str, d: &DesiredDomain, t: &LiveTarget) -> Change {
-    // Observe refused unusable keys, so a named key here resolved to a symmetric one.
-    let desired_key = d.encryption_key.as_ref().and_then(|r| match t.keys.get(r) {
+    // Observe refused unusable keys, so a named key here resolved to a symmetric one. Naming
+    // the AWS-managed key is naming no key.
+    let named = d.encryption_key.as_ref().filter(|r| !is_managed_alias(r));
+    let desired_key = named.and_then(|r| match t.keys.get(r) {
         Some(KeyState::Symmetric { arn }) => Some(arn.clone()),
         _ => None,
     });
@@ -84,9 +87,8 @@ fn change(account: &str, d: &DesiredDomain, t: &LiveTarget) -> Change {
         ..base
     };
     if expected_key.as_deref() != Some(l.encryption_key.as_str()) {
-        let wanted = d
-            .encryption_key
-            .as_deref()
+        let wanted = named
+            .map(String::as_str)
             .unwrap_or("the AWS-managed key (aws/codeartifact)");
         return Change {
             action: Action::Drift,
@@ -262,6 +264,16 @@ mod tests {
         assert_eq!(p.changes[0].action, Action::UpdateTags);
         assert_eq!(p.changes[0].remove_tags, ["old"]);
         assert!(p.changes[0].set_tags.is_empty());
+    }
+
+    #[test]
+    fn naming_the_aws_managed_alias_is_naming_no_key() {
+        let d = desired("d", Some("alias/aws/codeartifact"), &[], TagsMode::Merge);
+        let p = plan(std::slice::from_ref(&d), vec![]);
+        assert_eq!(p.changes[0].action, Action::Create);
+        assert_eq!(p.changes[0].encryption_key, None);
+        let p = plan(&[d], vec![live_domain("d", MANAGED, &[])]);
+        assert_eq!(p.changes[0].action, Action::Unchanged);
     }
 
     #[test]
