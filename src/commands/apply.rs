@@ -76,7 +76,7 @@ async fn run_with(
     }));
     let report = apply(&plan, &session.env, &settings, &progress, &stop).await;
     listener.abort();
-    print!("{}", report_render::text(&report, color));
+    print!("\n{}", report_render::text(&report, color));
     if let Some(path) = &args.report {
         write(path, &report_render::json(&report))?;
     }

@@ -212,7 +212,13 @@ pub fn text(report: &Report, color: bool) -> String {
         }
         top.push(String::new());
         bottom.push("total".to_owned());
-        let mut rows = vec![top, bottom];
+        // No two-word label shown: the top line would be blank, so leave it out.
+        let mut rows = if top.iter().all(String::is_empty) {
+            vec![bottom]
+        } else {
+            vec![top, bottom]
+        };
+        let header_rows = rows.len();
         for ((account, region), counts) in &targets {
             let mut row = vec![format!("{account} {region}")];
             row.extend(shown.iter().map(|o| counts[index(*o)].to_string()));
@@ -221,7 +227,7 @@ pub fn text(report: &Report, color: bool) -> String {
         }
         out.push('\n');
         out.push_str(&table(&rows, |r, c, cell| {
-            if r < 2 {
+            if r < header_rows {
                 p.wrap("1", &cell)
             } else if c > 0 && cell.trim() == "0" {
                 p.wrap("2", &cell)
