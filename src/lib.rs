@@ -9,6 +9,7 @@ pub mod error;
 pub mod exit;
 pub mod manifest;
 pub mod observe;
+pub mod paint;
 pub mod plan;
 pub mod report;
 

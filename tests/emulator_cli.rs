@@ -28,28 +28,8 @@ fn signal(child: &Child, sig: &str) {
     assert!(status.success());
 }
 
-async fn domains(url: &str) -> Vec<String> {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(url)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_codeartifact::config::Credentials::new(
-            "111122223333",
-            "test",
-            None,
-            None,
-            "test",
-        ))
-        .load()
-        .await;
-    let ca = aws_sdk_codeartifact::Client::new(&config);
-    let out = ca.list_domains().send().await.expect("ListDomains");
-    out.domains()
-        .iter()
-        .filter_map(|d| d.name().map(str::to_string))
-        .collect()
-}
-
-async fn create(url: &str, name: &str) {
+/// A CodeArtifact client for account 111122223333 at `url`.
+async fn client(url: &str) -> aws_sdk_codeartifact::Client {
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(url)
         .region(aws_config::Region::new("us-east-1"))
@@ -63,7 +43,24 @@ async fn create(url: &str, name: &str) {
         .load()
         .await;
     aws_sdk_codeartifact::Client::new(&config)
-        .create_domain()
+}
+
+async fn domains(url: &str) -> Vec<String> {
+    let out = client(url)
+        .await
+        .list_domains()
+        .send()
+        .await
+        .expect("ListDomains");
+    out.domains()
+        .iter()
+        .filter_map(|d| d.name().map(str::to_string))
+        .collect()
+}
+
+async fn create(url: &str, name: &str) {
+    let ca = client(url).await;
+    ca.create_domain()
         .domain(name)
         .send()
         .await

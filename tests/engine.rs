@@ -350,3 +350,32 @@ async fn apply_without_a_terminal_or_approval_refuses() {
     assert!(run.stderr.contains("--auto-approve"), "{}", run.stderr);
     assert!(w.domains(CALLER, "us-east-1").await.is_empty());
 }
+
+#[tokio::test]
+async fn markdown_reports_go_to_a_file_and_to_the_github_step_summary() {
+    let w = world(config()).await;
+    let m = w.write("domains.yaml", &manifest(THREE));
+    let summary = w.write("step-summary.md", "# earlier step\n");
+    let mut cmd = support::provision();
+    cmd.args([
+        "apply",
+        m.to_str().unwrap(),
+        "--auto-approve",
+        "--report-md",
+        "r.md",
+    ])
+    .arg("--endpoint-url")
+    .arg(w.url())
+    .env("GITHUB_STEP_SUMMARY", &summary)
+    .current_dir(w.dir.path());
+    support::Run::of(cmd).await.expect(0);
+    let md = std::fs::read_to_string(w.path("r.md")).unwrap();
+    assert!(md.starts_with("## provision apply"), "{md}");
+    assert!(md.contains("| created"), "{md}");
+    let appended = std::fs::read_to_string(&summary).unwrap();
+    assert_eq!(
+        appended,
+        format!("# earlier step\n{md}"),
+        "appended, not replaced"
+    );
+}

@@ -14,6 +14,7 @@ use crate::observe::fetch::MANAGED_KEY_ALIAS;
 use crate::plan::{Action, Change, Plan};
 use crate::report::progress::Progress;
 use crate::report::{DomainReport, ErrorInfo, Outcome, Report};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -107,6 +108,19 @@ fn failed(c: &Change, tried_attempts: u32, arn: Option<String>, e: &CallError) -
 
 type OnRetry<'a> = dyn Fn(&CallError, Duration) + Sync + 'a;
 
+/// Tags as the SDK takes them.
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_codeartifact::types::Tag> {
+    tags.iter()
+        .filter_map(|(k, v)| {
+            aws_sdk_codeartifact::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .ok()
+        })
+        .collect()
+}
+
 impl Run<'_> {
     async fn domain(&self, c: &Change) -> DomainReport {
         match c.action {
@@ -189,37 +203,19 @@ impl Run<'_> {
         clients: &Clients,
         on_retry: &OnRetry<'_>,
     ) -> DomainReport {
-        let tags: Vec<_> = c
-            .tags
-            .iter()
-            .filter_map(|(k, v)| {
-                aws_sdk_codeartifact::types::Tag::builder()
-                    .key(k)
-                    .value(v)
-                    .build()
-                    .ok()
-            })
-            .collect();
+        let tags = sdk_tags(&c.tags);
         let tried = self
-            .env
-            .gate
-            .call(
-                key,
-                Kind::Write,
-                self.interrupt,
-                || async {
-                    let out = clients
-                        .codeartifact
-                        .create_domain()
-                        .domain(&c.name)
-                        .set_encryption_key(c.encryption_key.clone())
-                        .set_tags((!tags.is_empty()).then(|| tags.clone()))
-                        .send()
-                        .await?;
-                    Ok(out.domain().and_then(|d| d.arn()).map(str::to_string))
-                },
-                on_retry,
-            )
+            .write(key, on_retry, || async {
+                let out = clients
+                    .codeartifact
+                    .create_domain()
+                    .domain(&c.name)
+                    .set_encryption_key(c.encryption_key.clone())
+                    .set_tags((!tags.is_empty()).then(|| tags.clone()))
+                    .send()
+                    .await?;
+                Ok(out.domain().and_then(|d| d.arn()).map(str::to_string))
+            })
             .await;
         let attempts = tried.attempts;
         match tried.result {
@@ -305,6 +301,18 @@ impl Run<'_> {
         }
     }
 
+    /// A write to `key` through the gate, cut short by an interrupt.
+    async fn write<T, F, Fut>(&self, key: &TargetKey, on_retry: &OnRetry<'_>, op: F) -> Tried<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, CallError>>,
+    {
+        self.env
+            .gate
+            .call(key, Kind::Write, self.interrupt, op, on_retry)
+            .await
+    }
+
     async fn update_tags(
         &self,
         c: &Change,
@@ -323,36 +331,13 @@ impl Run<'_> {
         };
         let mut attempts = 0;
         if !c.set_tags.is_empty() {
-            let tags: Vec<_> = c
-                .set_tags
-                .iter()
-                .filter_map(|(k, v)| {
-                    aws_sdk_codeartifact::types::Tag::builder()
-                        .key(k)
-                        .value(v)
-                        .build()
-                        .ok()
-                })
-                .collect();
+            let tags = sdk_tags(&c.set_tags);
             let tried = self
-                .env
-                .gate
-                .call(
-                    key,
-                    Kind::Write,
-                    self.interrupt,
-                    || async {
-                        clients
-                            .codeartifact
-                            .tag_resource()
-                            .resource_arn(&arn)
-                            .set_tags(Some(tags.clone()))
-                            .send()
-                            .await?;
-                        Ok(())
-                    },
-                    on_retry,
-                )
+                .write(key, on_retry, || async {
+                    let call = clients.codeartifact.tag_resource().resource_arn(&arn);
+                    call.set_tags(Some(tags.clone())).send().await?;
+                    Ok(())
+                })
                 .await;
             attempts += tried.attempts;
             if let Err(e) = tried.result {
@@ -361,24 +346,13 @@ impl Run<'_> {
         }
         if !c.remove_tags.is_empty() {
             let tried = self
-                .env
-                .gate
-                .call(
-                    key,
-                    Kind::Write,
-                    self.interrupt,
-                    || async {
-                        clients
-                            .codeartifact
-                            .untag_resource()
-                            .resource_arn(&arn)
-                            .set_tag_keys(Some(c.remove_tags.clone()))
-                            .send()
-                            .await?;
-                        Ok(())
-                    },
-                    on_retry,
-                )
+                .write(key, on_retry, || async {
+                    let call = clients.codeartifact.untag_resource().resource_arn(&arn);
+                    call.set_tag_keys(Some(c.remove_tags.clone()))
+                        .send()
+                        .await?;
+                    Ok(())
+                })
                 .await;
             attempts += tried.attempts;
             if let Err(e) = tried.result {

@@ -56,24 +56,32 @@ where
                 answer_lost: true,
                 ..Self::new("Timeout", "the request timed out")
             },
-            SdkError::DispatchFailure(d) => Self {
-                // A connection refused before sending is not a lost answer, but the SDK
-                // cannot always tell; treating every dispatch failure as maybe-applied is safe
-                // because a retried create is confirmed by DescribeDomain.
-                answer_lost: true,
-                ..Self::new("ConnectionError", describe_chain(&err, d.is_io()))
-            },
+            SdkError::DispatchFailure(d) => {
+                let chain = describe_chain(&err);
+                if (d.is_other() || d.is_user()) && mentions_credentials(&chain) {
+                    // Credentials could not be had (an AssumeRole refused or throttled, a
+                    // profile that fails): the request was never sent.
+                    Self::new("CredentialsError", chain)
+                } else {
+                    Self {
+                        // A connection that failed may have carried the request first: treating it
+                        // as maybe-applied is safe because a retried create is confirmed.
+                        answer_lost: true,
+                        ..Self::new("ConnectionError", chain)
+                    }
+                }
+            }
             SdkError::ResponseError(_) => Self {
                 answer_lost: true,
-                ..Self::new("ConnectionError", describe_chain(&err, true))
+                ..Self::new("ConnectionError", describe_chain(&err))
             },
-            _ => Self::new("RequestError", describe_chain(&err, false)),
+            _ => Self::new("RequestError", describe_chain(&err)),
         }
     }
 }
 
 /// The innermost causes of an error, which is where the SDK keeps the useful words.
-fn describe_chain(err: &(dyn std::error::Error + 'static), _io: bool) -> String {
+fn describe_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![err.to_string()];
     let mut source = err.source();
     while let Some(s) = source {
@@ -82,4 +90,9 @@ fn describe_chain(err: &(dyn std::error::Error + 'static), _io: bool) -> String 
     }
     parts.dedup();
     parts.join(": ")
+}
+
+fn mentions_credentials(chain: &str) -> bool {
+    let lower = chain.to_ascii_lowercase();
+    lower.contains("credential") || lower.contains("identity")
 }

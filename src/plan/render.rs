@@ -1,6 +1,7 @@
 //! Renders a plan for people (Terraform-like, grouped by account and Region) and as JSON for saving.
 
 use super::model::{Action, Change, Plan};
+use crate::paint::Paint;
 use std::fmt::Write as _;
 
 /// How the human form is drawn.
@@ -15,23 +16,8 @@ pub struct HumanOptions {
 /// Shown for a `None` key: the manifest and KMS both leave it implicit, people should not have to.
 const AWS_MANAGED_KEY: &str = "AWS-managed (aws/codeartifact)";
 
-/// Plain ANSI codes: one colour per action is all the plan needs, not worth a crate.
-struct Paint(bool);
-
+/// One colour per action.
 impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
-        if self.0 {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
-    }
-    fn bold(&self, s: &str) -> String {
-        self.wrap("1", s)
-    }
-    fn dim(&self, s: &str) -> String {
-        self.wrap("2", s)
-    }
     fn action(&self, action: Action, s: &str) -> String {
         let code = match action {
             Action::Create => "32",

@@ -1,6 +1,7 @@
 //! Renders an apply report: aligned text for people, JSON for CI, Markdown for step summaries.
 
 use super::model::{DomainReport, Outcome, Report};
+use crate::paint::Paint;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -108,17 +109,8 @@ fn status_line(report: &Report) -> String {
     line
 }
 
-/// Plain ANSI codes behind a flag; the report needs three colours, not a crate.
-struct Paint(bool);
-
+/// One colour per outcome: green done, yellow not done, red failed.
 impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
-        if self.0 {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
-    }
     fn outcome(&self, o: Outcome, s: &str) -> String {
         match o {
             Outcome::Created | Outcome::TagsUpdated => self.wrap("32", s),

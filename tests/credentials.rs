@@ -1,0 +1,40 @@
+//! How credential failures surface: an AssumeRole that cannot be completed becomes a
+//! `CredentialsError` (retried as a hiccup, not mistaken for a lost answer), through the real SDK.
+
+mod support;
+
+use provision::aws::{CallError, Clients, Connection};
+use provision::plan::TargetCredentials;
+use provision_emulator::Faults;
+use support::{config, world};
+
+#[tokio::test]
+async fn a_failing_assume_role_is_a_credentials_error_with_no_lost_answer() {
+    let w = world(config()).await;
+    // Every STS call of the caller fails: the role's credentials can never be had.
+    w.endpoint.set_faults(Faults {
+        deny_accounts: vec!["000000000000".into()],
+        ..Faults::default()
+    });
+    let connection = Connection {
+        endpoint_url: Some(w.url()),
+        local: true,
+    };
+    let role = TargetCredentials::AssumeRole {
+        role_arn: "arn:aws:iam::111122223333:role/Provisioner".into(),
+        external_id: None,
+        session_name: None,
+    };
+    let sdk = connection.target(&role, "111122223333", "us-east-1").await;
+    let clients = Clients::new(&sdk);
+    let err: CallError = clients
+        .codeartifact
+        .list_domains()
+        .send()
+        .await
+        .map_err(CallError::from)
+        .expect_err("no credentials");
+    assert_eq!(err.code, "CredentialsError", "{err:?}");
+    assert!(!err.answer_lost, "the request was never sent: {err:?}");
+    assert!(err.message.contains("AccessDenied"), "{err:?}");
+}
