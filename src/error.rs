@@ -47,6 +47,17 @@ pub enum Error {
     #[diagnostic(code(provision::declined))]
     Declined,
 
+    #[error(
+        "the plan is incomplete: {domains} domains are in accounts or Regions that could not be read"
+    )]
+    #[diagnostic(
+        code(provision::unreachable),
+        help(
+            "the reasons are in the plan above (×); apply would skip those domains and carry on with the rest"
+        )
+    )]
+    Unreachable { domains: usize },
+
     #[error("nothing to apply")]
     NothingToApply,
 

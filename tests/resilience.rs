@@ -427,3 +427,54 @@ async fn past_the_failure_tolerance_nothing_new_starts() {
         .collect();
     assert!(reasons.contains("FailureToleranceExceeded"), "{reasons:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_target_is_planned_unreachable_and_skipped_while_others_go_on() {
+    let w = world(config()).await;
+    let m = w.write("org.yaml", &org_manifest(3, 2));
+    w.endpoint.set_faults(Faults {
+        deny_accounts: vec![account(1)],
+        ..Faults::default()
+    });
+    let plan = w.run(&["plan", m.to_str().unwrap()]).await;
+    plan.expect(1);
+    assert!(plan.stdout.contains("× d0-us-east-1"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("4 unreachable"), "{}", plan.stdout);
+    assert!(plan.stderr.contains("incomplete"), "{}", plan.stderr);
+
+    let run = w
+        .run(&[
+            "apply",
+            m.to_str().unwrap(),
+            "--auto-approve",
+            "--report",
+            "r.json",
+        ])
+        .await;
+    run.expect(1);
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "created"), 8, "{}", r["summary"]);
+    assert_eq!(count(&r, "skipped"), 4, "{}", r["summary"]);
+    for d in r["domains"].as_array().unwrap() {
+        if d["account"] == account(1) {
+            assert_eq!(d["outcome"], "skipped");
+            // The first call that failed was STS's (its code is `AccessDenied`).
+            assert!(
+                d["error"]["code"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("AccessDenied"),
+                "{d}"
+            );
+            assert!(
+                d["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("could not be observed"),
+                "{d}"
+            );
+        }
+    }
+    w.endpoint.set_faults(Faults::default());
+    assert!(w.domains(&account(1), "us-east-1").await.is_empty());
+}

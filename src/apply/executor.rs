@@ -125,6 +125,13 @@ impl Run<'_> {
     async fn domain(&self, c: &Change) -> DomainReport {
         match c.action {
             Action::Unchanged => return report(c, Outcome::Unchanged, 0, c.arn.clone(), None),
+            Action::Unreachable => {
+                let e = c.blocked.as_ref().map(|b| ErrorInfo {
+                    code: b.code.clone(),
+                    message: format!("not attempted: could not be observed: {}", b.message),
+                });
+                return report(c, Outcome::Skipped, 0, None, e);
+            }
             Action::Drift | Action::Unmanaged => {
                 return report(
                     c,

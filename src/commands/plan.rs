@@ -29,6 +29,12 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Exit, Error> {
         Format::Json => render::json(&plan),
     };
     print!("{text}");
+    let unreachable = plan.count(crate::plan::Action::Unreachable);
+    if unreachable > 0 {
+        return Err(Error::Unreachable {
+            domains: unreachable,
+        });
+    }
     Ok(match (args.detailed_exitcode, plan.has_changes()) {
         (true, true) => Exit::Changes,
         _ => Exit::Success,

@@ -1,7 +1,7 @@
 //! Read each target's live state: STS identity check, ListDomains (all pages), tags of the
 //! manifest's domains, and the KMS keys the manifest names — through the rate limiter and retries.
 
-use super::live::{KeyState, LiveDomain, LiveState, LiveTarget};
+use super::live::{Blocked, KeyState, LiveDomain, LiveState, LiveTarget};
 use crate::apply::{Gate, pool};
 use crate::aws::{CallError, Clients, Connection};
 use crate::manifest::{DesiredDomain, Manifest};
@@ -138,7 +138,14 @@ pub async fn observe(
             Ok(target) => {
                 live.targets.insert(key, target);
             }
-            Err(p) => problems.extend(p),
+            // A target AWS would not let us read is skipped, not fatal: one broken account must
+            // not hold up an organisation. Wrong accounts and unusable keys are manifest errors.
+            Err(p) => match unreachable(&p) {
+                Some(blocked) => {
+                    live.unreachable.insert(key, blocked);
+                }
+                None => problems.extend(p),
+            },
         }
     }
     if problems.is_empty() {
@@ -146,6 +153,25 @@ pub async fn observe(
     } else {
         Err(ObserveError { problems })
     }
+}
+
+/// The reason a target is unreachable, when its only problems are failed calls.
+fn unreachable(problems: &[TargetProblem]) -> Option<Blocked> {
+    let mut first = None;
+    for p in problems {
+        match p {
+            TargetProblem::Call {
+                operation, error, ..
+            } => {
+                first.get_or_insert_with(|| Blocked {
+                    code: error.code.clone(),
+                    message: format!("{operation}: {}", error.message),
+                });
+            }
+            _ => return None,
+        }
+    }
+    first
 }
 
 async fn observe_target(

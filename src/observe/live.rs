@@ -6,6 +6,16 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LiveState {
     pub targets: BTreeMap<(String, String), LiveTarget>,
+    /// Targets that could not be observed (access denied, no credentials, AWS failing past
+    /// every retry): their domains are planned as unreachable, the other targets go on.
+    pub unreachable: BTreeMap<(String, String), Blocked>,
+}
+
+/// Why a target could not be observed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Blocked {
+    pub code: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

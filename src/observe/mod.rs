@@ -5,4 +5,4 @@ pub mod live;
 pub mod targets;
 
 pub use fetch::{Environment, ObserveError, observe};
-pub use live::{KeyState, LiveDomain, LiveState, LiveTarget};
+pub use live::{Blocked, KeyState, LiveDomain, LiveState, LiveTarget};

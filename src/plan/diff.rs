@@ -18,6 +18,14 @@ pub fn diff(
     let mut named: BTreeSet<(&str, &str, &str)> = BTreeSet::new();
     for (account, d) in domains {
         named.insert((account, &d.region, &d.name));
+        if let Some(blocked) = live.unreachable.get(&(account.clone(), d.region.clone())) {
+            changes.push(Change {
+                reason: format!("{}: {}", blocked.code, blocked.message),
+                blocked: Some(blocked.clone()),
+                ..blank(account, &d.region, &d.name, Action::Unreachable)
+            });
+            continue;
+        }
         let t = live
             .targets
             .get(&(account.clone(), d.region.clone()))
@@ -59,6 +67,7 @@ fn blank(account: &str, region: &str, name: &str, action: Action) -> Change {
         live_tags: BTreeMap::new(),
         set_tags: BTreeMap::new(),
         remove_tags: Vec::new(),
+        blocked: None,
     }
 }
 

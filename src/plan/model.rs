@@ -1,5 +1,6 @@
 //! The plan as plain data: what would change for each domain, saved and re-applied as JSON.
 
+pub use crate::observe::Blocked;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -73,6 +74,9 @@ pub struct Change {
     /// Tags to remove from a live domain (`tags_mode: exact`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove_tags: Vec<String>,
+    /// Why the domain's target could not be observed (`Unreachable` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<Blocked>,
 }
 
 impl Change {
@@ -93,15 +97,18 @@ pub enum Action {
     Drift,
     /// A live domain the manifest does not name; informational.
     Unmanaged,
+    /// Its (account, Region) could not be observed; apply skips it with the reason.
+    Unreachable,
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::Create,
         Action::UpdateTags,
         Action::Unchanged,
         Action::Drift,
         Action::Unmanaged,
+        Action::Unreachable,
     ];
 
     pub fn symbol(self) -> char {
@@ -111,6 +118,7 @@ impl Action {
             Action::Unchanged => '=',
             Action::Drift => '!',
             Action::Unmanaged => '?',
+            Action::Unreachable => '×',
         }
     }
 
@@ -121,6 +129,9 @@ impl Action {
             Action::Unchanged => "unchanged",
             Action::Drift => "drift (encryption key differs; reported, never changed)",
             Action::Unmanaged => "unmanaged (live, not in the manifest)",
+            Action::Unreachable => {
+                "unreachable (its account and Region could not be read; skipped)"
+            }
         }
     }
 

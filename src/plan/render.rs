@@ -25,6 +25,7 @@ impl Paint {
             Action::Unchanged => "2",
             Action::Drift => "31",
             Action::Unmanaged => "36",
+            Action::Unreachable => "31",
         };
         self.wrap(code, s)
     }
@@ -139,7 +140,7 @@ fn change_lines(out: &mut String, change: &Change, paint: &Paint) {
                 let _ = writeln!(out, "{detail}{arn}");
             }
         }
-        Action::Unchanged => {}
+        Action::Unchanged | Action::Unreachable => {}
     }
 }
 
@@ -150,9 +151,13 @@ fn key_width<'a>(keys: impl Iterator<Item = &'a String>) -> usize {
 /// The closing line; it reads the counts from every change, listed or not.
 fn tally(plan: &Plan) -> String {
     let n = |a| plan.count(a);
+    let unreachable = match n(Action::Unreachable) {
+        0 => String::new(),
+        u => format!(", {u} unreachable (skipped)"),
+    };
     if plan.has_changes() {
         return format!(
-            "Plan: {} to create, {} to update, {} unchanged, {} drifted, {} unmanaged.",
+            "Plan: {} to create, {} to update, {} unchanged, {} drifted, {} unmanaged{unreachable}.",
             n(Action::Create),
             n(Action::UpdateTags),
             n(Action::Unchanged),
@@ -161,11 +166,11 @@ fn tally(plan: &Plan) -> String {
         );
     }
     let (drift, unmanaged) = (n(Action::Drift), n(Action::Unmanaged));
-    if drift == 0 && unmanaged == 0 {
+    if drift == 0 && unmanaged == 0 && unreachable.is_empty() {
         return "No changes. Every domain is as the manifest says.".to_owned();
     }
-    // Drift and unmanaged domains are not "as the manifest says", but apply will not touch them:
-    // count them rather than claim all is well.
+    // Drift, unmanaged and unreachable domains are not "as the manifest says", but apply will
+    // not touch them: count them rather than claim all is well.
     let mut counts = vec![format!("{} unchanged", n(Action::Unchanged))];
     if drift > 0 {
         counts.push(format!("{drift} drifted"));
@@ -174,7 +179,7 @@ fn tally(plan: &Plan) -> String {
         counts.push(format!("{unmanaged} unmanaged"));
     }
     format!(
-        "No changes. {} (reported, never changed).",
+        "No changes. {}{unreachable} (reported, never changed).",
         counts.join(", ")
     )
 }
@@ -212,6 +217,7 @@ mod tests {
             live_tags: BTreeMap::new(),
             set_tags: BTreeMap::new(),
             remove_tags: Vec::new(),
+            blocked: None,
         }
     }
 
@@ -281,6 +287,18 @@ mod tests {
         let unchanged_a = change(a, "us-east-1", "acme-dev", Action::Unchanged, "");
         let unchanged_b = change(a, "us-west-2", "acme-staging", Action::Unchanged, "");
         let unchanged_c = change(b, "eu-west-1", "acme-eu-dev", Action::Unchanged, "");
+        let blocked = crate::observe::Blocked {
+            code: "AccessDeniedException".into(),
+            message: "codeartifact:ListDomains: User is not authorized".into(),
+        };
+        let mut unreachable = change(
+            "999988887777",
+            "us-east-1",
+            "acme-locked",
+            Action::Unreachable,
+            "AccessDeniedException: codeartifact:ListDomains: User is not authorized",
+        );
+        unreachable.blocked = Some(blocked);
         Plan {
             format: PLAN_FORMAT.into(),
             manifest: "domains.yaml".into(),
@@ -299,6 +317,7 @@ mod tests {
                 unchanged_a,
                 drift_managed,
                 unchanged_b,
+                unreachable,
             ],
         }
     }
