@@ -58,6 +58,23 @@ pub enum Error {
     )]
     Unreachable { domains: usize },
 
+    #[error(
+        "domain `{name}` is defined twice for account {account} in {region} (lines {first} and {second})"
+    )]
+    #[diagnostic(
+        code(provision::duplicate_domain),
+        help(
+            "one entry names no account (the caller's, which is {account}) and the other names {account} itself; keep one"
+        )
+    )]
+    Duplicate {
+        name: String,
+        account: String,
+        region: String,
+        first: usize,
+        second: usize,
+    },
+
     #[error("nothing to apply")]
     NothingToApply,
 
@@ -76,8 +93,13 @@ impl Error {
     pub fn exit_code(&self) -> Exit {
         match self {
             Error::Manifest(e) if e.is_invalid_input() => Exit::InvalidInput,
-            Error::BadPlan { .. } | Error::NeedsApproval => Exit::InvalidInput,
-            Error::Emulator(provision_emulator::StartError::NonLoopback(_)) => Exit::InvalidInput,
+            Error::BadPlan { .. } | Error::NeedsApproval | Error::Duplicate { .. } => {
+                Exit::InvalidInput
+            }
+            Error::Emulator(
+                provision_emulator::StartError::NonLoopback(_)
+                | provision_emulator::StartError::Faults(_),
+            ) => Exit::InvalidInput,
             _ => Exit::Failure,
         }
     }

@@ -379,3 +379,44 @@ async fn markdown_reports_go_to_a_file_and_to_the_github_step_summary() {
         "appended, not replaced"
     );
 }
+
+#[tokio::test]
+async fn the_same_domain_named_by_the_callers_id_and_by_default_is_a_duplicate() {
+    let w = world(config()).await;
+    let m = w.write(
+        "domains.yaml",
+        &manifest(&format!(
+            "  - {{ name: twice, account: \"{CALLER}\" }}\n  - {{ name: twice }}\n"
+        )),
+    );
+    let run = w
+        .run(&["apply", m.to_str().unwrap(), "--auto-approve"])
+        .await;
+    run.expect(3);
+    assert!(run.stderr.contains("defined twice"), "{}", run.stderr);
+    assert!(w.domains(CALLER, "us-east-1").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_saved_plan_is_refused_when_todays_credentials_are_another_account() {
+    let w = world(config()).await;
+    let m = w.write("domains.yaml", &manifest("  - { name: mine }\n"));
+    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
+        .await
+        .expect(0);
+    let mut cmd = support::provision();
+    cmd.args([
+        "apply",
+        "plan.json",
+        "--auto-approve",
+        "--endpoint-url",
+        &w.url(),
+    ])
+    .env("AWS_ACCESS_KEY_ID", "999999999999")
+    .current_dir(w.dir.path());
+    let run = support::Run::of(cmd).await;
+    run.expect(1);
+    assert!(run.stderr.contains("999999999999"), "{}", run.stderr);
+    assert!(w.domains("999999999999", "us-east-1").await.is_empty());
+    assert!(w.domains(CALLER, "us-east-1").await.is_empty());
+}

@@ -23,6 +23,8 @@ pub fn handle(ctx: &Ctx, method: &Method, path: &str, body: &[u8]) -> Reply {
             serde_json::to_value(ctx.faults.get()).map_err(|e| ApiError::internal(e.to_string()))
         }
         (&Method::PUT, ["faults"]) => serde_json::from_slice::<Faults>(body)
+            .map_err(|e| e.to_string())
+            .and_then(|f| f.check().map(|()| f))
             .map_err(|e| ApiError::new(400, "ValidationException", format!("invalid faults: {e}")))
             .map(|f| {
                 ctx.set_faults(f);

@@ -100,6 +100,19 @@ pub struct Faults {
     pub seed: Option<u64>,
 }
 
+impl Faults {
+    /// The fractions are drawn from one roll, so together they cannot exceed 1.
+    pub fn check(&self) -> Result<(), String> {
+        let sum = self.throttle_rate.0 + self.error_rate.0 + self.drop_rate.0;
+        if sum > 1.0 + 1e-9 {
+            return Err(format!(
+                "--throttle-rate, --error-rate and --drop-rate add up to {sum}; together they must be at most 1"
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A probability in 0..=1.
 #[derive(
     Debug, Clone, Copy, PartialEq, PartialOrd, Default, serde::Serialize, serde::Deserialize,

@@ -34,7 +34,11 @@ impl FaultInjector {
         }
     }
 
+    /// Replace the faults; a seed given with them restarts the sequence, so a run can be replayed.
     pub fn set(&self, faults: Faults) {
+        if let Some(seed) = faults.seed {
+            *self.rng.lock().unwrap_or_else(|p| p.into_inner()) = StdRng::seed_from_u64(seed);
+        }
         *self.faults.write().unwrap_or_else(|p| p.into_inner()) = faults;
     }
 

@@ -2,13 +2,15 @@
 
 use crate::state::Record;
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error("cannot use state directory {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    #[error("state directory {path} is in use by another running endpoint")]
+    Locked { path: PathBuf },
     #[error("state journal {path} is corrupt at line {line}: {reason}")]
     Corrupt {
         path: PathBuf,
@@ -20,6 +22,11 @@ pub enum JournalError {
 pub struct Journal {
     path: PathBuf,
     file: File,
+    /// Bytes of whole records in the file: a failed append is cut back to this.
+    len: u64,
+    /// Held for the journal's lifetime: two endpoints on one directory would each keep their
+    /// own state and lose the other's writes.
+    _lock: File,
 }
 
 impl Journal {
@@ -32,38 +39,41 @@ impl Journal {
             move |source| JournalError::Io { path, source }
         };
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let path = dir.join("journal.jsonl");
-        let mut records = Vec::new();
-        if path.exists() {
-            let file = File::open(&path).map_err(io_err(&path))?;
-            let lines: Vec<String> = BufReader::new(file)
-                .lines()
-                .collect::<Result<_, _>>()
-                .map_err(io_err(&path))?;
-            let count = lines.len();
-            for (i, line) in lines.iter().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                match serde_json::from_str::<Record>(line) {
-                    Ok(r) => records.push(r),
-                    Err(_) if i + 1 == count => break,
-                    Err(e) => {
-                        return Err(JournalError::Corrupt {
-                            path,
-                            line: i + 1,
-                            reason: e.to_string(),
-                        });
-                    }
-                }
+        let lock_path = dir.join("lock");
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_err(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(JournalError::Locked {
+                    path: dir.to_path_buf(),
+                });
             }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&lock_path)(e)),
         }
+        let path = dir.join("journal.jsonl");
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(io_err(&path)(e)),
+        };
+        let records = parse(&path, &bytes)?;
         let file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
             .map_err(io_err(&path))?;
-        Ok((records, Self { path, file }))
+        let journal = Self {
+            path,
+            file,
+            len: 0,
+            _lock: lock,
+        };
+        Ok((records, journal))
     }
 
     /// Replace the journal by the records of a snapshot (atomically, by rename).
@@ -87,6 +97,8 @@ impl Journal {
         Ok(Self {
             path: self.path,
             file,
+            len: encode(snapshot).len() as u64,
+            _lock: self._lock,
         })
     }
 
@@ -96,8 +108,45 @@ impl Journal {
         if records.is_empty() {
             return Ok(());
         }
-        self.file.write_all(&encode(records))
+        let bytes = encode(records);
+        match self.file.write_all(&bytes) {
+            Ok(()) => {
+                self.len += bytes.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // A partial line would glue itself to the next record and corrupt the journal
+                // mid-file: cut it off (the change is refused, so nothing acknowledged is lost).
+                let _ = self.file.set_len(self.len);
+                Err(e)
+            }
+        }
     }
+}
+
+/// Records of a journal's bytes. A last line that is not a whole record (the process was killed
+/// mid-write, so it was never acknowledged) is dropped; a bad line anywhere else is corruption,
+/// refused rather than silently lost.
+fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Record>, JournalError> {
+    let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    let mut records = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Record>(line) {
+            Ok(r) => records.push(r),
+            Err(_) if i + 1 == lines.len() => break,
+            Err(e) => {
+                return Err(JournalError::Corrupt {
+                    path: path.to_path_buf(),
+                    line: i + 1,
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+    Ok(records)
 }
 
 fn encode(records: &[Record]) -> Vec<u8> {
@@ -109,4 +158,53 @@ fn encode(records: &[Record]) -> Vec<u8> {
         }
     }
     buf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Record;
+
+    fn record(name: &str) -> Record {
+        Record::DeleteDomain {
+            owner: "111122223333".into(),
+            region: "us-east-1".into(),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn a_torn_last_line_is_dropped_even_mid_character() {
+        let mut bytes = encode(&[record("a"), record("b")]);
+        bytes.extend_from_slice(b"{\"op\":\"DeleteDomain\",\"name\":\"\xc3");
+        let got = parse(Path::new("j"), &bytes).unwrap();
+        assert_eq!(got, [record("a"), record("b")]);
+    }
+
+    #[test]
+    fn a_bad_line_in_the_middle_is_corruption() {
+        let mut bytes = encode(&[record("a")]);
+        bytes.extend_from_slice(b"garbage\n");
+        bytes.extend_from_slice(&encode(&[record("b")]));
+        let err = parse(Path::new("j"), &bytes).unwrap_err();
+        assert!(
+            matches!(err, JournalError::Corrupt { line: 2, .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_second_endpoint_cannot_open_the_same_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, first) = Journal::open(dir.path()).unwrap();
+        assert!(matches!(
+            Journal::open(dir.path()),
+            Err(JournalError::Locked { .. })
+        ));
+        drop(first);
+        assert!(
+            Journal::open(dir.path()).is_ok(),
+            "free again once the first is gone"
+        );
+    }
 }

@@ -61,7 +61,8 @@ pub fn handle(ctx: &Ctx, call: &Call, op: Operation) -> Result<Reply, ApiError> 
 
 /// Resolve a key reference in the caller's (account, region): key id, key ARN, alias name
 /// `alias/x`, alias ARN. ARNs name their own account+region (cross-account key ARNs resolve
-/// in that account). `alias/aws/*` aliases exist only once `managed_key` has created them.
+/// in that account). `alias/aws/*` aliases exist once `managed_key` has created them (on a
+/// service's first use, or when DescribeKey names them).
 pub fn resolve_key(state: &State, account: &str, region: &str, key_ref: &str) -> Option<Key> {
     match parse_ref(account, region, key_ref).ok()? {
         Ref::Key(at) => find_key(state, &at),
@@ -119,6 +120,16 @@ pub fn managed_key(
         },
     ];
     (key, records)
+}
+
+/// `alias/aws/<service>`: the service, when the name has that form.
+fn predefined_alias(key_ref: &str) -> Option<&str> {
+    key_ref.strip_prefix("alias/aws/").filter(|service| {
+        !service.is_empty()
+            && service
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
 }
 
 /// A resource in one account and Region: a key id or a full alias name.
@@ -525,6 +536,20 @@ fn create_alias(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError
 
 fn describe_key(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
     let key_ref = input.required_str("KeyId", "keyId", 2048)?;
+    // "AWS services use DescribeKey to create AWS managed keys from a predefined AWS alias
+    // with no key ID" (the KMS model): describing `alias/aws/<service>` creates that key.
+    if let Some(service) = predefined_alias(key_ref) {
+        let key = ctx.store.write(|state| {
+            Ok(managed_key(
+                ctx,
+                state,
+                &call.account,
+                &call.region,
+                service,
+            ))
+        })?;
+        return Ok(key_metadata(&key));
+    }
     ctx.store
         .read(|state| lookup(state, call, key_ref))
         .map(|key| key_metadata(&key))

@@ -43,6 +43,8 @@ pub enum StartError {
     },
     #[error(transparent)]
     State(#[from] JournalError),
+    #[error("invalid faults: {0}")]
+    Faults(String),
 }
 
 /// A running endpoint. Dropping it without `shutdown` leaves the server running until the runtime ends.
@@ -86,6 +88,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     if !config.listen.ip().is_loopback() && !config.allow_non_loopback {
         return Err(StartError::NonLoopback(config.listen));
     }
+    config.faults.check().map_err(StartError::Faults)?;
     let store = match &config.state {
         Some(dir) => Store::open(dir)?,
         None => Store::in_memory(),

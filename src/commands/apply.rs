@@ -4,6 +4,7 @@ use super::engine::Session;
 use crate::apply::{Settings, apply, interrupt};
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::manifest::{self, Format as ManifestFormat};
+use crate::observe::fetch::verify;
 use crate::plan::render::{self as plan_render, HumanOptions};
 use crate::plan::{PLAN_FORMAT, Plan};
 use crate::report::progress::Progress;
@@ -37,8 +38,10 @@ async fn run_with(
     manifest: Option<manifest::Manifest>,
 ) -> Result<Exit, Error> {
     let plan = match (saved, manifest) {
-        (Some(plan), _) => {
+        (Some(mut plan), _) => {
             session.env.connect(&plan.targets).await;
+            let blocked = verify(&session.env, &plan.targets).await?;
+            plan.block(&blocked);
             plan
         }
         (None, Some(m)) => session.plan(&args.input, &m).await?,

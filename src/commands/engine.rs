@@ -73,6 +73,20 @@ impl Session {
         let targets = targets::targets(manifest, caller.as_deref());
         self.env.connect(&targets).await;
         let domains = with_accounts(manifest, caller.as_deref());
+        // The manifest could not compare the caller's account with account ids before the
+        // caller was known: the same domain named both ways would be planned twice.
+        let mut seen = std::collections::HashMap::new();
+        for (account, d) in &domains {
+            if let Some(first) = seen.insert((account, &d.region, &d.name), d.line) {
+                return Err(Error::Duplicate {
+                    name: d.name.clone(),
+                    account: account.clone(),
+                    region: d.region.clone(),
+                    first,
+                    second: d.line,
+                });
+            }
+        }
         let live = observe::observe(&self.env, &domains, &targets).await?;
         Ok(diff(&path.display().to_string(), &domains, targets, &live))
     }

@@ -155,6 +155,77 @@ pub async fn observe(
     }
 }
 
+/// Ask STS who the target's credentials are; anything but the target's own account is refused.
+async fn verify_identity(
+    env: &Environment,
+    clients: &Clients,
+    t: &Target,
+) -> Result<(), TargetProblem> {
+    let key = (t.account.clone(), t.region.clone());
+    let actual = env
+        .gate
+        .read(&key, || async {
+            let out = clients.sts.get_caller_identity().send().await?;
+            Ok(out.account().unwrap_or_default().to_string())
+        })
+        .await
+        .map_err(|error| TargetProblem::Call {
+            account: t.account.clone(),
+            region: t.region.clone(),
+            operation: "sts:GetCallerIdentity",
+            error,
+        })?;
+    if actual == t.account {
+        Ok(())
+    } else {
+        Err(TargetProblem::WrongAccount {
+            account: t.account.clone(),
+            region: t.region.clone(),
+            actual,
+        })
+    }
+}
+
+/// Before a saved plan is applied, check every target's identity again (the credentials of
+/// today may not be those of the plan). Returns the targets that could not be asked; an
+/// account that answers as another one fails the whole run.
+pub async fn verify(
+    env: &Environment,
+    targets: &[Target],
+) -> Result<BTreeMap<(String, String), Blocked>, ObserveError> {
+    let results = pool::bounded(targets, env.concurrency, |t| async move {
+        let key = (t.account.clone(), t.region.clone());
+        let result = match env.clients.get(&key) {
+            Some(clients) => verify_identity(env, clients, t).await,
+            None => Err(TargetProblem::Call {
+                account: t.account.clone(),
+                region: t.region.clone(),
+                operation: "connect",
+                error: CallError::new("NoClient", "no client was built for this target"),
+            }),
+        };
+        (key, result)
+    })
+    .await;
+    let mut blocked = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (key, result) in results {
+        if let Err(p) = result {
+            match unreachable(std::slice::from_ref(&p)) {
+                Some(b) => {
+                    blocked.insert(key, b);
+                }
+                None => problems.push(p),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(blocked)
+    } else {
+        Err(ObserveError { problems })
+    }
+}
+
 /// The reason a target is unreachable, when its only problems are failed calls.
 fn unreachable(problems: &[TargetProblem]) -> Option<Blocked> {
     let mut first = None;
@@ -191,21 +262,9 @@ async fn observe_target(
             }]
         }
     };
-    let actual = env
-        .gate
-        .read(&key, || async {
-            let out = clients.sts.get_caller_identity().send().await?;
-            Ok(out.account().unwrap_or_default().to_string())
-        })
+    verify_identity(env, clients, t)
         .await
-        .map_err(call_problem("sts:GetCallerIdentity"))?;
-    if actual != t.account {
-        return Err(vec![TargetProblem::WrongAccount {
-            account: t.account.clone(),
-            region: t.region.clone(),
-            actual,
-        }]);
-    }
+        .map_err(|p| vec![p])?;
 
     let mut live = LiveTarget::default();
     let mut token: Option<String> = None;

@@ -150,6 +150,17 @@ impl Plan {
         self.changes.iter().any(|c| c.action.is_change())
     }
 
+    /// Mark the changes of targets that cannot be reached now as unreachable (saved plans).
+    pub fn block(&mut self, blocked: &std::collections::BTreeMap<(String, String), Blocked>) {
+        for c in self.changes.iter_mut().filter(|c| c.action.is_change()) {
+            if let Some(b) = blocked.get(&(c.account.clone(), c.region.clone())) {
+                c.action = Action::Unreachable;
+                c.reason = format!("{}: {}", b.code, b.message);
+                c.blocked = Some(b.clone());
+            }
+        }
+    }
+
     pub fn target(&self, account: &str, region: &str) -> Option<&Target> {
         self.targets
             .iter()

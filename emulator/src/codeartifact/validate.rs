@@ -62,7 +62,7 @@ pub fn owner(call: &Call, field: &str, value: Option<&str>) -> Result<(), ApiErr
 /// approximated by control characters and the common invisible format characters.
 fn is_c_class(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
         || ('\u{e000}'..='\u{f8ff}').contains(&c)
 }
 

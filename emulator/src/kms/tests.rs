@@ -263,9 +263,13 @@ fn aliases_and_describe() {
             json!({ "KeyId": key_ref }),
         )
     };
+    // A predefined AWS alias is created by describing it, as real KMS does for services.
+    let managed = describe("alias/aws/codeartifact").unwrap();
+    assert_eq!(managed["KeyMetadata"]["KeyManager"], json!("AWS"));
     assert_eq!(
-        code(describe("alias/aws/codeartifact")),
-        "NotFoundException"
+        describe("alias/aws/codeartifact").unwrap()["KeyMetadata"]["KeyId"],
+        managed["KeyMetadata"]["KeyId"],
+        "created once"
     );
     assert_eq!(
         code(describe("arn:aws:s3:::bucket/key")),
