@@ -103,11 +103,24 @@ async fn a_domain_created_between_plan_and_apply_is_already_present() {
     w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
         .await
         .expect(0);
-    // Someone else creates one of them (with the AWS-managed key, as the manifest wants).
-    w.codeartifact(CALLER, "us-east-1")
-        .await
-        .create_domain()
+    // Someone else creates two of them with the AWS-managed key, as the manifest wants: one
+    // with the manifest's tags, one without.
+    let tag = aws_sdk_codeartifact::types::Tag::builder()
+        .key("managed-by")
+        .value("provision")
+        .build()
+        .unwrap();
+    let ca = w.codeartifact(CALLER, "us-east-1").await;
+    ca.create_domain()
         .domain("tools")
+        .tags(tag)
+        .send()
+        .await
+        .unwrap();
+    let platform = w.codeartifact("111122223333", "eu-west-1").await;
+    platform
+        .create_domain()
+        .domain("acme-dev")
         .send()
         .await
         .unwrap();
@@ -115,9 +128,19 @@ async fn a_domain_created_between_plan_and_apply_is_already_present() {
         .await
         .expect(0);
     let r = w.report("r.json");
-    assert_eq!(count(&r, "created"), 2, "{r}");
+    assert_eq!(count(&r, "created"), 1, "{r}");
     assert_eq!(count(&r, "already_present"), 1, "{r}");
+    // Present but untagged: the manifest's tags are put on it.
+    assert_eq!(count(&r, "tags_updated"), 1, "{r}");
     assert_eq!(w.domains(CALLER, "us-east-1").await, ["tools"]);
+    let arn = "arn:aws:codeartifact:eu-west-1:111122223333:domain/acme-dev";
+    let tags = platform
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.tags().len(), 1);
 }
 
 #[tokio::test]
@@ -227,12 +250,12 @@ async fn throttling_and_server_errors_still_converge() {
     let w = world(config()).await;
     w.endpoint.set_faults(Faults {
         throttle_rate: Fraction(0.3),
-        error_rate: Fraction(0.1),
+        error_rate: Fraction(0.15),
         retry_after: 0,
         seed: Some(7),
         ..Faults::default()
     });
-    let domains: String = (0..8)
+    let domains: String = (0..10)
         .map(|i| format!("  - {{ name: d{i}, account: platform }}\n"))
         .collect();
     let m = w.write("domains.yaml", &manifest(&domains));
@@ -246,9 +269,19 @@ async fn throttling_and_server_errors_still_converge() {
     .await
     .expect(0);
     let r = w.report("r.json");
-    assert_eq!(count(&r, "created"), 8, "{r}");
+    assert_eq!(count(&r, "created"), 10, "{r}");
+    assert!(r["throttles"].as_u64().unwrap() > 0, "{r}");
+    let stats = support::admin_get(&w.url(), "/_emulator/stats").await;
+    let errors: u64 = stats["accounts"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|a| a["operations"].as_object().unwrap().values())
+        .filter_map(|o| o["InternalServerException"].as_u64())
+        .sum();
+    assert!(errors > 0, "500s were injected and survived: {stats}");
     w.endpoint.set_faults(Faults::default());
-    assert_eq!(w.domains("111122223333", "us-east-1").await.len(), 8);
+    assert_eq!(w.domains("111122223333", "us-east-1").await.len(), 10);
 }
 
 #[tokio::test]

@@ -100,6 +100,26 @@ async fn soak_2000_domains_over_200_accounts_converge_under_faults() {
         r["summary"]
     );
     w.endpoint.set_faults(Faults::default());
+    // Every kind of fault was met and survived.
+    let stats = support::admin_get(&w.url(), "/_emulator/stats").await;
+    let seen = |outcome: &str| -> u64 {
+        stats["accounts"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|a| a["operations"].as_object().unwrap().values())
+            .filter_map(|o| o[outcome].as_u64())
+            .sum()
+    };
+    assert!(seen("InternalServerException") > 0, "no 500 was injected");
+    assert!(
+        seen("dropped-after-write") > 0,
+        "no write was dropped after applying"
+    );
+    assert!(
+        seen("dropped-before-write") > 0,
+        "no write was dropped before applying"
+    );
     assert_report_matches_aws(&w, &r, 200).await;
     // And a re-run finds everything in place.
     w.run(&[
@@ -135,30 +155,26 @@ fn signal(child: &Child, sig: &str) {
 }
 
 async fn wait(child: Child) -> Run {
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::wait(child).await
+}
+
+/// How many calls of `operation` the endpoint has answered successfully so far.
+async fn ok_count(w: &World, operation: &str) -> u64 {
+    let stats = support::admin_get(&w.url(), "/_emulator/stats").await;
+    stats["accounts"]
+        .as_object()
+        .map(|a| {
+            a.values()
+                .filter_map(|v| v["operations"][operation]["ok"].as_u64())
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 /// Wait until the endpoint has answered at least `n` calls of `operation` successfully.
 async fn answered(w: &World, operation: &str, n: u64) {
-    for _ in 0..1200 {
-        let stats = support::admin_get(&w.url(), "/_emulator/stats").await;
-        let total: u64 = stats["accounts"]
-            .as_object()
-            .map(|a| {
-                a.values()
-                    .filter_map(|v| v["operations"][operation]["ok"].as_u64())
-                    .sum()
-            })
-            .unwrap_or(0);
-        if total >= n {
+    for _ in 0..2400 {
+        if ok_count(w, operation).await >= n {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -237,8 +253,10 @@ async fn a_second_interrupt_stops_at_once_and_still_writes_the_report() {
         }),
         ..Faults::default()
     });
+    let before = ok_count(&w, "GetCallerIdentity").await;
     let child = spawn_apply(&w, "plan.json", "r.json", &["--concurrency", "4"]);
-    answered(&w, "AssumeRole", 1).await;
+    // Apply re-checks the identity of all 8 targets first; the creates follow at once.
+    answered(&w, "GetCallerIdentity", before + 8).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     signal(&child, "-INT");
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -326,109 +344,6 @@ async fn after_a_kill_9_a_rerun_converges_without_duplicates_or_errors() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_denied_target_is_skipped_after_its_first_refusal_and_others_carry_on() {
-    let w = world(config()).await;
-    let m = w.write("org.yaml", &org_manifest(3, 3));
-    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
-        .await
-        .expect(0);
-    w.endpoint.set_faults(Faults {
-        deny_accounts: vec![account(1)],
-        ..Faults::default()
-    });
-    let run = w
-        .run(&[
-            "apply",
-            "plan.json",
-            "--auto-approve",
-            "--concurrency",
-            "1",
-            "--report",
-            "r.json",
-        ])
-        .await;
-    run.expect(1);
-    let r = w.report("r.json");
-    let of = |acct: &str| -> Vec<Value> {
-        r["domains"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|d| d["account"] == acct)
-            .cloned()
-            .collect()
-    };
-    for a in [0, 2] {
-        assert!(
-            of(&account(a)).iter().all(|d| d["outcome"] == "created"),
-            "{r}"
-        );
-    }
-    let denied = of(&account(1));
-    let failed: Vec<_> = denied.iter().filter(|d| d["outcome"] == "failed").collect();
-    let skipped: Vec<_> = denied
-        .iter()
-        .filter(|d| d["outcome"] == "skipped")
-        .collect();
-    // One refusal per Region trips that target's breaker; its other domains are not attempted.
-    assert_eq!(failed.len(), 2, "{denied:?}");
-    assert_eq!(skipped.len(), 4, "{denied:?}");
-    assert!(
-        skipped
-            .iter()
-            .all(|d| d["attempts"] == 0 && d["error"]["code"] == "AccessDeniedException")
-    );
-    assert!(
-        skipped[0]["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not attempted")
-    );
-    let stats = support::admin_get(&w.url(), "/_emulator/stats").await;
-    assert_eq!(
-        stats["accounts"][account(1)]["operations"]["CreateDomain"]["AccessDeniedException"],
-        2
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn past_the_failure_tolerance_nothing_new_starts() {
-    let w = world(config()).await;
-    let m = w.write("org.yaml", &org_manifest(3, 2));
-    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
-        .await
-        .expect(0);
-    w.endpoint.set_faults(Faults {
-        deny_accounts: vec![account(0), account(1), account(2)],
-        ..Faults::default()
-    });
-    let run = w
-        .run(&[
-            "apply",
-            "plan.json",
-            "--auto-approve",
-            "--concurrency",
-            "1",
-            "--max-failures",
-            "1",
-            "--report",
-            "r.json",
-        ])
-        .await;
-    run.expect(1);
-    let r = w.report("r.json");
-    assert_eq!(count(&r, "failed"), 2, "{}", r["summary"]);
-    assert_eq!(count(&r, "skipped"), 10, "{}", r["summary"]);
-    let reasons: BTreeSet<&str> = r["domains"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| d["error"]["code"].as_str())
-        .collect();
-    assert!(reasons.contains("FailureToleranceExceeded"), "{reasons:?}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreadable_target_is_planned_unreachable_and_skipped_while_others_go_on() {
     let w = world(config()).await;
     let m = w.write("org.yaml", &org_manifest(3, 2));
@@ -477,4 +392,78 @@ async fn an_unreadable_target_is_planned_unreachable_and_skipped_while_others_go
     }
     w.endpoint.set_faults(Faults::default());
     assert!(w.domains(&account(1), "us-east-1").await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_over_its_domain_quota_is_skipped_after_the_first_refusal_and_others_carry_on() {
+    let mut c = config();
+    c.quotas.domain_quota = 2;
+    let w = world(c).await;
+    let m = w.write("org.yaml", &org_manifest(2, 4));
+    let run = w
+        .run(&[
+            "apply",
+            m.to_str().unwrap(),
+            "--auto-approve",
+            "--concurrency",
+            "1",
+            "--report",
+            "r.json",
+        ])
+        .await;
+    run.expect(1);
+    let r = w.report("r.json");
+    // Per target, in plan order: two created, the third refused (402), the fourth not attempted.
+    assert_eq!(count(&r, "created"), 8, "{}", r["summary"]);
+    assert_eq!(count(&r, "failed"), 4, "{}", r["summary"]);
+    assert_eq!(count(&r, "skipped"), 4, "{}", r["summary"]);
+    for d in r["domains"].as_array().unwrap() {
+        if d["outcome"] == "skipped" {
+            assert_eq!(d["attempts"], 0, "{d}");
+            assert_eq!(d["error"]["code"], "ServiceQuotaExceededException", "{d}");
+            assert!(
+                d["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("not attempted"),
+                "{d}"
+            );
+        }
+    }
+    let stats = support::admin_get(&w.url(), "/_emulator/stats").await;
+    for a in 0..2 {
+        let refused = &stats["accounts"][account(a)]["operations"]["CreateDomain"]["ServiceQuotaExceededException"];
+        assert_eq!(refused, 2, "one refusal per Region of account {a}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_failure_tolerance_nothing_new_starts() {
+    let mut c = config();
+    c.quotas.domain_quota = 1;
+    let w = world(c).await;
+    let m = w.write("org.yaml", &org_manifest(3, 2));
+    let args = [
+        "apply",
+        m.to_str().unwrap(),
+        "--auto-approve",
+        "--concurrency",
+        "1",
+    ];
+    let run = w
+        .run(&[&args[..], &["--max-failures", "1", "--report", "r.json"]].concat())
+        .await;
+    run.expect(1);
+    let r = w.report("r.json");
+    // Target 1: created, refused; target 2: created, refused (2 > 1 tolerated); the rest skipped.
+    assert_eq!(count(&r, "created"), 2, "{}", r["summary"]);
+    assert_eq!(count(&r, "failed"), 2, "{}", r["summary"]);
+    assert_eq!(count(&r, "skipped"), 8, "{}", r["summary"]);
+    let for_tolerance = r["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["error"]["code"] == "FailureToleranceExceeded")
+        .count();
+    assert_eq!(for_tolerance, 8);
 }

@@ -1,7 +1,7 @@
 //! Turn a plan into a report: creates and tag updates run concurrently (bounded), each call
-//! through the gate. A ConflictException on create is confirmed with DescribeDomain; a target
-//! that cannot succeed is skipped, as is everything once the failure tolerance is exceeded or
-//! the run is interrupted.
+//! through the gate. A create that met ConflictException, or whose answer was lost, is confirmed
+//! with DescribeDomain (key compared, tags reconciled); a target that cannot succeed is skipped,
+//! as is everything once the failure tolerance is exceeded or the run is interrupted.
 
 use super::breaker::{Breakers, MaxFailures, Tolerance, opens_breaker};
 use super::interrupt::{Interrupt, Level};
@@ -15,6 +15,7 @@ use crate::plan::{Action, Change, Plan};
 use crate::report::progress::Progress;
 use crate::report::{DomainReport, ErrorInfo, Outcome, Report};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -132,14 +133,10 @@ impl Run<'_> {
                 });
                 return report(c, Outcome::Skipped, 0, None, e);
             }
+            // Unmanaged domains never reach here (filtered out above); drift is only reported.
             Action::Drift | Action::Unmanaged => {
-                return report(
-                    c,
-                    Outcome::Drifted,
-                    0,
-                    c.arn.clone(),
-                    error("EncryptionKeyDrift", c.reason.clone()),
-                );
+                let e = error("EncryptionKeyDrift", c.reason.clone());
+                return report(c, Outcome::Drifted, 0, c.arn.clone(), e);
             }
             Action::Create | Action::UpdateTags => {}
         }
@@ -151,34 +148,44 @@ impl Run<'_> {
         self.progress.started(&address);
         let on_retry =
             |e: &CallError, wait: Duration| self.progress.retrying(&address, &e.code, wait);
+        // Whether a write left for AWS: what a hard stop makes `unknown` rather than `skipped`.
+        let sent = AtomicBool::new(false);
         let work = async {
             let Some(clients) = self.env.clients.get(&key) else {
-                return report(
-                    c,
-                    Outcome::Skipped,
-                    0,
-                    c.arn.clone(),
-                    error("NoCredentials", "no client for this account and Region"),
-                );
+                let e = error("NoCredentials", "no client for this account and Region");
+                return report(c, Outcome::Skipped, 0, c.arn.clone(), e);
+            };
+            let call = Call {
+                c,
+                key: &key,
+                clients,
+                on_retry: &on_retry,
+                sent: &sent,
             };
             match c.action {
-                Action::Create => self.create(c, &key, clients, &on_retry).await,
-                _ => self.update_tags(c, &key, clients, &on_retry).await,
+                Action::Create => self.create(&call).await,
+                _ => self.update_tags(&call).await,
             }
         };
         let done = tokio::select! {
             r = work => r,
-            _ = self.interrupt.reached(Level::Hard) => report(
-                c,
-                Outcome::Unknown,
-                0,
-                c.arn.clone(),
-                error(INTERRUPTED, "stopped at once while its calls were in flight; run apply again to converge"),
-            ),
+            _ = self.interrupt.reached(Level::Hard) => {
+                if sent.load(Ordering::SeqCst) {
+                    let e = error(INTERRUPTED, "stopped at once while a write was in flight; run apply again to converge");
+                    report(c, Outcome::Unknown, 0, c.arn.clone(), e)
+                } else {
+                    let e = error(INTERRUPTED, "stopped at once before any write was sent");
+                    report(c, Outcome::Skipped, 0, c.arn.clone(), e)
+                }
+            }
         };
         if done.outcome == Outcome::Failed {
             self.tolerance.record_failure();
-            if let Some(e) = done.error.as_ref().filter(|e| opens_breaker(&e.code)) {
+            if let Some(e) = done
+                .error
+                .as_ref()
+                .filter(|e| trips_breaker(c.action, &e.code))
+            {
                 self.breakers.trip(&key, e);
             }
         }
@@ -203,16 +210,39 @@ impl Run<'_> {
         })
     }
 
-    async fn create(
-        &self,
-        c: &Change,
-        key: &TargetKey,
-        clients: &Clients,
-        on_retry: &OnRetry<'_>,
-    ) -> DomainReport {
+    /// A write to the call's target through the gate, cut short by an interrupt.
+    async fn write<T, F, Fut>(&self, call: &Call<'_>, mut op: F) -> Tried<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, CallError>>,
+    {
+        let op = || {
+            call.sent.store(true, Ordering::SeqCst);
+            op()
+        };
+        self.env
+            .gate
+            .call(call.key, Kind::Write, self.interrupt, op, call.on_retry)
+            .await
+    }
+
+    /// A read that belongs to work already under way: no soft stop cuts it short.
+    async fn read<T, F, Fut>(&self, call: &Call<'_>, op: F) -> Tried<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, CallError>>,
+    {
+        self.env
+            .gate
+            .call(call.key, Kind::Read, &Interrupt::never(), op, call.on_retry)
+            .await
+    }
+
+    async fn create(&self, call: &Call<'_>) -> DomainReport {
+        let (c, clients) = (call.c, call.clients);
         let tags = sdk_tags(&c.tags);
         let tried = self
-            .write(key, on_retry, || async {
+            .write(call, || async {
                 let out = clients
                     .codeartifact
                     .create_domain()
@@ -225,147 +255,237 @@ impl Run<'_> {
             })
             .await;
         let attempts = tried.attempts;
-        match tried.result {
-            Ok(arn) => report(c, Outcome::Created, attempts, arn, None),
-            Err(e) if e.code == "ConflictException" => {
-                // Already there: ours from an attempt whose answer was lost, or someone else's
-                // (another run racing this one). The key decides whether it is the domain we want.
-                let (outcome, arn, err) = self.confirm(c, key, clients, on_retry).await;
-                let outcome = match outcome {
-                    Outcome::AlreadyPresent if tried.answer_lost => Outcome::Created,
-                    o => o,
-                };
-                report(c, outcome, attempts + 1, arn, err)
-            }
-            Err(e) => failed(c, attempts, None, &e),
+        let e = match tried.result {
+            Ok(arn) => return report(c, Outcome::Created, attempts, arn, None),
+            Err(e) => e,
+        };
+        let conflict = e.code == "ConflictException";
+        let maybe_applied = tried.answer_lost && e.code != INTERRUPTED;
+        if !conflict && !maybe_applied {
+            return failed(c, attempts, None, &e);
         }
-    }
-
-    async fn confirm(
-        &self,
-        c: &Change,
-        key: &TargetKey,
-        clients: &Clients,
-        on_retry: &OnRetry<'_>,
-    ) -> (Outcome, Option<String>, Option<ErrorInfo>) {
-        // The create was answered; confirming it is part of that in-flight work, so a soft
-        // stop does not cut it short (a hard stop still does).
-        let described: Tried<_> = self
-            .env
-            .gate
-            .call(
-                key,
-                Kind::Read,
-                &Interrupt::never(),
-                || async {
-                    let out = clients
-                        .codeartifact
-                        .describe_domain()
-                        .domain(&c.name)
-                        .send()
-                        .await?;
-                    let d = out.domain();
-                    Ok((
-                        d.and_then(|d| d.arn()).map(str::to_string),
-                        d.and_then(|d| d.encryption_key())
-                            .unwrap_or_default()
-                            .to_string(),
-                    ))
-                },
-                on_retry,
-            )
-            .await;
-        let (arn, live_key) = match described.result {
-            Ok(v) => v,
-            Err(e) => return (Outcome::Failed, None, error(&e.code, e.message)),
+        // Already there (ours from an attempt whose answer was lost, or another run's), or
+        // maybe there (the last answers were lost): DescribeDomain says which.
+        let (presence, more) = self.present(call).await;
+        let attempts = attempts + more;
+        let (arn, live_key) = match presence {
+            Presence::Present { arn, key } => (arn, key),
+            Presence::Absent if !conflict => return failed(c, attempts, None, &e),
+            Presence::Absent => {
+                let e = error(
+                    "ConflictException",
+                    "the domain conflicted, then was gone: run apply again",
+                );
+                return report(c, Outcome::Failed, attempts, None, e);
+            }
+            Presence::Unconfirmed(d) => {
+                let outcome = if conflict {
+                    Outcome::Failed
+                } else {
+                    Outcome::Unknown
+                };
+                let message = format!("could not confirm whether it exists: {}", d.message);
+                return report(c, outcome, attempts, None, error(&d.code, message));
+            }
         };
-        let wanted = match &c.encryption_key {
-            Some(k) => Some(k.clone()),
-            None => self
-                .env
-                .gate
-                .read(key, || async {
-                    let out = clients
-                        .kms
-                        .describe_key()
-                        .key_id(MANAGED_KEY_ALIAS)
-                        .send()
-                        .await?;
-                    Ok(out.key_metadata().and_then(|m| m.arn()).map(str::to_string))
-                })
-                .await
-                .ok()
-                .flatten(),
+        let wanted = match self.expected_key(call).await {
+            Ok(k) => k,
+            Err(k) => {
+                let message = format!(
+                    "present, but its encryption key could not be checked: {}",
+                    k.message
+                );
+                return report(c, Outcome::Failed, attempts, arn, error(&k.code, message));
+            }
         };
-        if wanted.as_deref() == Some(live_key.as_str()) {
-            (Outcome::AlreadyPresent, arn, None)
-        } else {
+        if wanted.as_deref() != Some(live_key.as_str()) {
             let message = format!(
                 "the domain already exists with encryption key {live_key}, not {}; CodeArtifact cannot change it",
-                c.encryption_key.as_deref().unwrap_or("the AWS-managed key")
+                wanted.as_deref().unwrap_or("the AWS-managed key")
             );
-            (Outcome::Drifted, arn, error("EncryptionKeyDrift", message))
-        }
-    }
-
-    /// A write to `key` through the gate, cut short by an interrupt.
-    async fn write<T, F, Fut>(&self, key: &TargetKey, on_retry: &OnRetry<'_>, op: F) -> Tried<T>
-    where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<T, CallError>>,
-    {
-        self.env
-            .gate
-            .call(key, Kind::Write, self.interrupt, op, on_retry)
-            .await
-    }
-
-    async fn update_tags(
-        &self,
-        c: &Change,
-        key: &TargetKey,
-        clients: &Clients,
-        on_retry: &OnRetry<'_>,
-    ) -> DomainReport {
-        let Some(arn) = c.arn.clone() else {
             return report(
                 c,
-                Outcome::Failed,
-                0,
-                None,
-                error("NoArn", "the plan has no ARN for this domain"),
+                Outcome::Drifted,
+                attempts,
+                arn,
+                error("EncryptionKeyDrift", message),
             );
+        }
+        // Ours if an earlier attempt's answer was lost; otherwise someone else's, whose tags
+        // need not be the manifest's.
+        let outcome = if tried.answer_lost {
+            Outcome::Created
+        } else {
+            Outcome::AlreadyPresent
         };
-        let mut attempts = 0;
-        if !c.set_tags.is_empty() {
-            let tags = sdk_tags(&c.set_tags);
-            let tried = self
-                .write(key, on_retry, || async {
-                    let call = clients.codeartifact.tag_resource().resource_arn(&arn);
-                    call.set_tags(Some(tags.clone())).send().await?;
-                    Ok(())
-                })
-                .await;
-            attempts += tried.attempts;
-            if let Err(e) = tried.result {
-                return failed(c, attempts, Some(arn), &e);
-            }
+        let Some(domain_arn) = arn.clone() else {
+            return report(c, outcome, attempts, arn, None);
+        };
+        match self.reconcile_tags(call, &domain_arn).await {
+            (n, Ok(false)) => report(c, outcome, attempts + n, arn, None),
+            (n, Ok(true)) => report(c, Outcome::TagsUpdated, attempts + n, arn, None),
+            (n, Err(e)) => failed(c, attempts + n, arn, &e),
         }
-        if !c.remove_tags.is_empty() {
-            let tried = self
-                .write(key, on_retry, || async {
-                    let call = clients.codeartifact.untag_resource().resource_arn(&arn);
-                    call.set_tag_keys(Some(c.remove_tags.clone()))
-                        .send()
-                        .await?;
-                    Ok(())
-                })
-                .await;
-            attempts += tried.attempts;
-            if let Err(e) = tried.result {
-                return failed(c, attempts, Some(arn), &e);
-            }
-        }
-        report(c, Outcome::TagsUpdated, attempts, Some(arn), None)
     }
+
+    /// DescribeDomain, and the number of calls it took.
+    async fn present(&self, call: &Call<'_>) -> (Presence, u32) {
+        let (c, clients) = (call.c, call.clients);
+        let described = self
+            .read(call, || async {
+                let out = clients
+                    .codeartifact
+                    .describe_domain()
+                    .domain(&c.name)
+                    .send()
+                    .await?;
+                let d = out.domain();
+                Ok((
+                    d.and_then(|d| d.arn()).map(str::to_string),
+                    d.and_then(|d| d.encryption_key())
+                        .unwrap_or_default()
+                        .to_string(),
+                ))
+            })
+            .await;
+        let presence = match described.result {
+            Ok((arn, key)) => Presence::Present { arn, key },
+            Err(e) if e.code == "ResourceNotFoundException" => Presence::Absent,
+            Err(e) => Presence::Unconfirmed(e),
+        };
+        (presence, described.attempts)
+    }
+
+    /// The key a present domain must have: the manifest's, or the AWS-managed key (from the plan,
+    /// else looked up now; describing its alias creates it, as CodeArtifact itself would).
+    async fn expected_key(&self, call: &Call<'_>) -> Result<Option<String>, CallError> {
+        let c = call.c;
+        if let Some(k) = c.encryption_key.clone().or_else(|| c.managed_key.clone()) {
+            return Ok(Some(k));
+        }
+        let kms = &call.clients.kms;
+        self.read(call, || async {
+            let out = kms.describe_key().key_id(MANAGED_KEY_ALIAS).send().await?;
+            Ok(out.key_metadata().and_then(|m| m.arn()).map(str::to_string))
+        })
+        .await
+        .result
+    }
+
+    /// Make a present domain's tags the manifest's (merge, or exact); whether anything changed.
+    async fn reconcile_tags(&self, call: &Call<'_>, arn: &str) -> (u32, Result<bool, CallError>) {
+        let c = call.c;
+        let codeartifact = &call.clients.codeartifact;
+        let listed = self
+            .read(call, || async {
+                Ok(codeartifact
+                    .list_tags_for_resource()
+                    .resource_arn(arn)
+                    .send()
+                    .await?)
+            })
+            .await;
+        let live: BTreeMap<String, String> = match listed.result {
+            Ok(out) => out
+                .tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect(),
+            Err(e) => return (listed.attempts, Err(e)),
+        };
+        let set: BTreeMap<String, String> = c
+            .tags
+            .iter()
+            .filter(|(k, v)| live.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let remove: Vec<String> = if c.exact_tags {
+            live.keys()
+                .filter(|k| !c.tags.contains_key(*k) && !k.to_ascii_lowercase().starts_with("aws:"))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let changed = !set.is_empty() || !remove.is_empty();
+        let (n, result) = self.apply_tags(call, arn, &set, &remove).await;
+        (listed.attempts + n, result.map(|()| changed))
+    }
+
+    async fn update_tags(&self, call: &Call<'_>) -> DomainReport {
+        let c = call.c;
+        let Some(arn) = c.arn.clone() else {
+            let e = error("NoArn", "the plan has no ARN for this domain");
+            return report(c, Outcome::Failed, 0, None, e);
+        };
+        match self
+            .apply_tags(call, &arn, &c.set_tags, &c.remove_tags)
+            .await
+        {
+            (n, Ok(())) => report(c, Outcome::TagsUpdated, n, Some(arn), None),
+            (n, Err(e)) => failed(c, n, Some(arn), &e),
+        }
+    }
+
+    /// TagResource for `set`, UntagResource for `remove` (each only when non-empty).
+    async fn apply_tags(
+        &self,
+        call: &Call<'_>,
+        arn: &str,
+        set: &BTreeMap<String, String>,
+        remove: &[String],
+    ) -> (u32, Result<(), CallError>) {
+        let codeartifact = &call.clients.codeartifact;
+        let mut attempts = 0;
+        if !set.is_empty() {
+            let tags = sdk_tags(set);
+            let tried = self
+                .write(call, || async {
+                    let request = codeartifact.tag_resource().resource_arn(arn);
+                    request.set_tags(Some(tags.clone())).send().await?;
+                    Ok(())
+                })
+                .await;
+            attempts += tried.attempts;
+            if let Err(e) = tried.result {
+                return (attempts, Err(e));
+            }
+        }
+        if !remove.is_empty() {
+            let tried = self
+                .write(call, || async {
+                    let request = codeartifact.untag_resource().resource_arn(arn);
+                    request.set_tag_keys(Some(remove.to_vec())).send().await?;
+                    Ok(())
+                })
+                .await;
+            attempts += tried.attempts;
+            if let Err(e) = tried.result {
+                return (attempts, Err(e));
+            }
+        }
+        (attempts, Ok(()))
+    }
+}
+
+/// One domain's work: its change, target and clients, and who hears about retries.
+struct Call<'a> {
+    c: &'a Change,
+    key: &'a TargetKey,
+    clients: &'a Clients,
+    on_retry: &'a OnRetry<'a>,
+    sent: &'a AtomicBool,
+}
+
+/// What DescribeDomain says of a domain whose create was not plainly answered.
+enum Presence {
+    Present { arn: Option<String>, key: String },
+    Absent,
+    Unconfirmed(CallError),
+}
+
+/// A domain-count quota or a refusal stops its whole target; a tag-count quota on one domain's
+/// TagResource concerns that domain only.
+fn trips_breaker(action: Action, code: &str) -> bool {
+    opens_breaker(code) && (code != "ServiceQuotaExceededException" || action == Action::Create)
 }

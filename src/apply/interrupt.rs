@@ -70,36 +70,56 @@ impl Interrupt {
 /// Listen for SIGINT/SIGTERM: the first signal is a soft stop and starts the grace period,
 /// after which (or at the second signal) the stop is hard. The caller aborts it when done.
 pub async fn listen(trigger: Trigger, grace: Duration, on_signal: impl Fn(Level)) {
-    if next_signal().await.is_err() {
+    // Registered once, before waiting: a signal that arrives between the two waits is kept.
+    let Ok(mut signals) = Signals::new() else {
         return;
-    }
+    };
+    signals.next().await;
     on_signal(trigger.escalate());
     tokio::select! {
-        r = next_signal() => {
-            if r.is_err() {
-                return;
-            }
-        }
+        _ = signals.next() => {}
         _ = tokio::time::sleep(grace) => {}
     }
     trigger.hard();
     on_signal(Level::Hard);
 }
 
-async fn next_signal() -> std::io::Result<()> {
+/// SIGINT and SIGTERM as one stream.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate())?;
-        let mut int = signal(SignalKind::interrupt())?;
-        tokio::select! {
-            _ = term.recv() => Ok(()),
-            _ = int.recv() => Ok(()),
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                int: signal(SignalKind::interrupt())?,
+                term: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.int.recv() => {}
+                _ = self.term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

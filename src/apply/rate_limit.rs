@@ -19,11 +19,16 @@ pub enum Kind {
 /// The slowest the pacer goes, requests per second.
 const MIN_RATE: f64 = 0.5;
 
-/// Per (target, kind): the current rate and the next free send slot.
+/// Per (target, kind): the current rate, the next free send slot, the last decrease.
 struct Pace {
     rate: f64,
     next: Instant,
+    cut: Option<Instant>,
 }
+
+/// Throttles answered within this long of a decrease were caused by the old rate: one burst of
+/// 429s halves the rate once, not once per answer.
+const CUT_EPOCH: Duration = Duration::from_secs(1);
 
 pub struct Limiter {
     writes: DefaultKeyedRateLimiter<TargetKey>,
@@ -59,6 +64,7 @@ impl Limiter {
         let p = pace.entry((key.clone(), kind)).or_insert_with(|| Pace {
             rate: max,
             next: Instant::now(),
+            cut: None,
         });
         f(p, max)
     }
@@ -77,9 +83,19 @@ impl Limiter {
         }
     }
 
-    /// Multiplicative decrease: the service said slow down.
+    /// Multiplicative decrease: the service said slow down (once per epoch).
     pub fn throttled(&self, key: &TargetKey, kind: Kind) {
-        self.with_pace(key, kind, |p, _| p.rate = (p.rate / 2.0).max(MIN_RATE));
+        self.with_pace(key, kind, |p, _| {
+            let now = Instant::now();
+            if p.cut.is_some_and(|t| now.duration_since(t) < CUT_EPOCH) {
+                return;
+            }
+            p.cut = Some(now);
+            p.rate = (p.rate / 2.0).max(MIN_RATE);
+            // Slots already handed out were spaced for the old rate; the next one waits a whole
+            // new interval so the slow-down takes effect at once.
+            p.next = p.next.max(now + Duration::from_secs_f64(1.0 / p.rate));
+        });
     }
 
     /// Additive increase: about one more request per second for each second of successes.
@@ -103,11 +119,15 @@ mod tests {
         ("111122223333".into(), "us-east-1".into())
     }
 
-    #[test]
-    fn halves_on_throttling_and_recovers_to_the_ceiling_never_beyond() {
+    #[tokio::test(start_paused = true)]
+    async fn halves_once_per_burst_of_throttles_and_recovers_to_the_ceiling_never_beyond() {
         let l = Limiter::new(NonZeroU32::new(40).unwrap(), NonZeroU32::new(100).unwrap());
         assert_eq!(l.rate(&key(), Kind::Write), 40.0);
-        l.throttled(&key(), Kind::Write);
+        for _ in 0..32 {
+            l.throttled(&key(), Kind::Write);
+        }
+        assert_eq!(l.rate(&key(), Kind::Write), 20.0, "one burst, one halving");
+        tokio::time::advance(CUT_EPOCH).await;
         l.throttled(&key(), Kind::Write);
         assert_eq!(l.rate(&key(), Kind::Write), 10.0);
         assert_eq!(l.rate(&key(), Kind::Read), 100.0, "reads pace separately");
@@ -116,6 +136,7 @@ mod tests {
         }
         assert_eq!(l.rate(&key(), Kind::Write), 40.0);
         for _ in 0..100 {
+            tokio::time::advance(CUT_EPOCH).await;
             l.throttled(&key(), Kind::Write);
         }
         assert_eq!(l.rate(&key(), Kind::Write), MIN_RATE);

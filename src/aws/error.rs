@@ -12,7 +12,8 @@ pub struct CallError {
     pub status: Option<u16>,
     /// From the `Retry-After` header (the Rust SDK ignores it, so it is read here).
     pub retry_after: Option<Duration>,
-    /// The request may or may not have been applied: no HTTP answer was read.
+    /// The request may have been applied although no success came back: no HTTP answer was
+    /// read, or the service failed (a 5xx can follow an applied write).
     pub answer_lost: bool,
 }
 
@@ -44,12 +45,13 @@ where
                     .and_then(|v| v.trim().parse::<u64>().ok())
                     .map(Duration::from_secs);
                 let e = service.err();
+                let status = raw.status().as_u16();
                 Self {
                     code: e.code().unwrap_or("Unknown").to_string(),
                     message: e.message().unwrap_or("").to_string(),
-                    status: Some(raw.status().as_u16()),
+                    status: Some(status),
                     retry_after,
-                    answer_lost: false,
+                    answer_lost: status >= 500,
                 }
             }
             SdkError::TimeoutError(_) => Self {

@@ -61,9 +61,11 @@ fn blank(account: &str, region: &str, name: &str, action: Action) -> Change {
         action,
         reason: String::new(),
         encryption_key: None,
+        managed_key: None,
         live_encryption_key: None,
         arn: None,
         tags: BTreeMap::new(),
+        exact_tags: false,
         live_tags: BTreeMap::new(),
         set_tags: BTreeMap::new(),
         remove_tags: Vec::new(),
@@ -79,7 +81,14 @@ fn change(account: &str, d: &DesiredDomain, t: &LiveTarget) -> Change {
         Some(KeyState::Symmetric { arn }) => Some(arn.clone()),
         _ => None,
     });
-    let base = blank(account, &d.region, &d.name, Action::Create);
+    let base = Change {
+        managed_key: desired_key
+            .is_none()
+            .then(|| t.managed_key.clone())
+            .flatten(),
+        exact_tags: d.tags_mode == TagsMode::Exact,
+        ..blank(account, &d.region, &d.name, Action::Create)
+    };
     let Some(l) = t.domains.get(&d.name) else {
         return Change {
             reason: "not present".into(),

@@ -56,6 +56,10 @@ pub struct Change {
     /// The key the domain should have, as the ARN KMS reports; `None` = the AWS-managed key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_key: Option<String>,
+    /// The AWS-managed key's ARN when `encryption_key` is `None` and the key exists: what a
+    /// domain found already present must have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_key: Option<String>,
     /// The key the live domain has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_encryption_key: Option<String>,
@@ -68,6 +72,9 @@ pub struct Change {
     /// The live domain's tags (what `set_tags` corrects and `remove_tags` removes).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub live_tags: BTreeMap<String, String>,
+    /// `tags_mode: exact`: tags the manifest does not name are removed (never `aws:` ones).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exact_tags: bool,
     /// Tags to add or correct on a live domain.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub set_tags: BTreeMap<String, String>,

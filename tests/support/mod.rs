@@ -5,7 +5,7 @@ use aws_config::{BehaviorVersion, Region, retry::RetryConfig};
 use aws_sdk_codeartifact::config::Credentials;
 use provision_emulator::{Config, Running};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 /// The account the caller's credentials act as in these tests.
 pub const CALLER: &str = "123456789012";
@@ -125,17 +125,62 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// No run of the binary in a test may take longer: a hang fails the test instead of the suite.
+pub const RUN_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
+
 impl Run {
     /// Run on a blocking thread so the in-process endpoint keeps serving meanwhile.
     pub async fn of(mut cmd: Command) -> Run {
-        let out: Output = tokio::task::spawn_blocking(move || cmd.output())
-            .await
-            .expect("join")
-            .expect("binary runs");
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().expect("binary runs");
+        Run::wait(child).await
+    }
+
+    /// Wait for a spawned binary, killing it (and failing the test) past `RUN_LIMIT`. Its output
+    /// is drained meanwhile, so a large plan cannot fill the pipe and stall it.
+    pub async fn wait(mut child: std::process::Child) -> Run {
+        use std::io::Read;
+        let drain = |pipe: Option<Box<dyn Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                if let Some(mut p) = pipe {
+                    let _ = p.read_to_end(&mut buf);
+                }
+                String::from_utf8_lossy(&buf).into_owned()
+            })
+        };
+        let stdout = drain(
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let stderr = drain(
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for the binary") {
+                break status;
+            }
+            if started.elapsed() > RUN_LIMIT {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "provision ran longer than {RUN_LIMIT:?} and was killed\n--- stderr\n{}",
+                    stderr.join().unwrap_or_default()
+                );
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        };
         Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: status.code().unwrap_or(-1),
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: stderr.join().unwrap_or_default(),
         }
     }
 
