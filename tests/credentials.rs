@@ -16,10 +16,7 @@ async fn a_failing_assume_role_is_a_credentials_error_with_no_lost_answer() {
         deny_accounts: vec!["000000000000".into()],
         ..Faults::default()
     });
-    let connection = Connection {
-        endpoint_url: Some(w.url()),
-        local: true,
-    };
+    let connection = Connection::new(Some(w.url()), true);
     let role = TargetCredentials::AssumeRole {
         role_arn: "arn:aws:iam::111122223333:role/Provisioner".into(),
         external_id: None,

@@ -11,6 +11,7 @@ use tokio::time::Instant;
 
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
+    /// Attempts that failed other than by throttling (throttles are bounded by the deadline).
     pub max_attempts: u32,
     pub base: Duration,
     pub cap: Duration,
@@ -45,6 +46,10 @@ pub enum Verdict {
 
 /// The one table of retryable errors.
 pub fn classify(e: &CallError) -> Verdict {
+    // Credentials that could not be had because STS throttled the caller: a throttle too.
+    if e.code == "CredentialsError" && e.message.contains("Throttl") {
+        return Verdict::Throttled;
+    }
     match e.code.as_str() {
         "ThrottlingException"
         | "Throttling"
@@ -164,9 +169,14 @@ impl RetryPolicy {
             if verdict == Verdict::Throttled {
                 tried.throttles += 1;
             }
-            let wait = self.delay(tried.attempts - 1, &e);
+            let wait = self.delay(
+                tried.attempts - 1 - tried.throttles.min(tried.attempts - 1),
+                &e,
+            );
+            // Throttling says "later", not "no": only the deadline bounds waiting it out.
+            let failures = tried.attempts - tried.throttles;
             if verdict == Verdict::Final
-                || tried.attempts >= self.max_attempts
+                || failures >= self.max_attempts
                 || started.elapsed() + wait > self.deadline
             {
                 tried.result = Err(e);
@@ -295,6 +305,28 @@ mod tests {
             .await;
         assert_eq!(tried.attempts, 1);
         assert_eq!(tried.result.unwrap_err().code, "AccessDeniedException");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn throttles_do_not_use_up_attempts_only_the_deadline_bounds_them() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            ..RetryPolicy::default()
+        };
+        let calls = AtomicU32::new(0);
+        let tried = policy
+            .run(&(), &Interrupt::never(), || async {
+                match calls.fetch_add(1, Ordering::SeqCst) {
+                    0..10 => Err(CallError {
+                        retry_after: Some(Duration::from_secs(1)),
+                        ..err("ThrottlingException", 429)
+                    }),
+                    _ => Ok(()),
+                }
+            })
+            .await;
+        assert!(tried.result.is_ok());
+        assert_eq!((tried.attempts, tried.throttles), (11, 10));
     }
 
     #[tokio::test(start_paused = true)]

@@ -5,17 +5,29 @@ use crate::plan::TargetCredentials;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use aws_sdk_codeartifact::config::Credentials;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+use tokio::sync::Mutex;
 
-/// Where requests go: AWS as configured by the environment, or another endpoint.
-#[derive(Debug, Clone, Default)]
+/// Where requests go (AWS as configured by the environment, or another endpoint), and the SDK
+/// configuration built so far: one per Region for the caller, one AssumeRole per role.
+#[derive(Debug, Default)]
 pub struct Connection {
     /// `--endpoint-url`, or the embedded endpoint of `--local`. `AWS_ENDPOINT_URL` is read by the SDK itself.
     pub endpoint_url: Option<String>,
     /// Against the embedded endpoint: no AWS credentials exist, so static ones stand in.
     pub local: bool,
+    /// Loading a configuration reads files and builds an HTTP client: once per Region, then
+    /// shared (with its connection pool) by every target there.
+    callers: Mutex<HashMap<String, SdkConfig>>,
+    /// One provider per role for the whole run, shared by the account's Regions.
+    roles: Mutex<HashMap<RoleKey, SharedCredentialsProvider>>,
 }
+
+/// A role as assumed: its ARN, external id and session name.
+type RoleKey = (String, Option<String>, Option<String>);
 
 /// The account that `--local` uses for the caller (the endpoint's default account).
 pub const LOCAL_CALLER: &str = "000000000000";
@@ -39,6 +51,14 @@ impl Clients {
 }
 
 impl Connection {
+    pub fn new(endpoint_url: Option<String>, local: bool) -> Self {
+        Self {
+            endpoint_url,
+            local,
+            ..Self::default()
+        }
+    }
+
     fn loader(&self, region: &str) -> aws_config::ConfigLoader {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
@@ -58,11 +78,17 @@ impl Connection {
 
     /// The caller's own configuration (the standard chain, or the local stand-in).
     pub async fn caller(&self, region: &str) -> SdkConfig {
+        let mut callers = self.callers.lock().await;
+        if let Some(config) = callers.get(region) {
+            return config.clone();
+        }
         let mut loader = self.loader(region);
         if self.local {
             loader = loader.credentials_provider(local_credentials(LOCAL_CALLER));
         }
-        loader.load().await
+        let config = loader.load().await;
+        callers.insert(region.to_string(), config.clone());
+        config
     }
 
     /// The configuration that acts in `account` as its credentials say.
@@ -75,15 +101,13 @@ impl Connection {
         match credentials {
             TargetCredentials::Caller => self.caller(region).await,
             TargetCredentials::Profile { profile } => {
-                let loader = self.loader(region);
                 if self.local {
                     // No profiles exist for the embedded endpoint: act as the account directly.
-                    loader
-                        .credentials_provider(local_credentials(account))
-                        .load()
-                        .await
+                    let provider = SharedCredentialsProvider::new(local_credentials(account));
+                    let base = self.caller(region).await;
+                    base.to_builder().credentials_provider(provider).build()
                 } else {
-                    loader.profile_name(profile).load().await
+                    self.loader(region).profile_name(profile).load().await
                 }
             }
             TargetCredentials::AssumeRole {
@@ -92,19 +116,70 @@ impl Connection {
                 session_name,
             } => {
                 let base = self.caller(region).await;
-                let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
-                    .session_name(session_name.clone().unwrap_or_else(|| "provision".into()))
-                    .region(Region::new(region.to_string()));
-                if let Some(id) = external_id {
-                    builder = builder.external_id(id);
-                }
-                let provider = builder.configure(&base).build().await;
-                self.loader(region)
-                    .credentials_provider(provider)
-                    .load()
-                    .await
+                let key = (role_arn.clone(), external_id.clone(), session_name.clone());
+                let mut roles = self.roles.lock().await;
+                let provider = match roles.get(&key) {
+                    Some(p) => p.clone(),
+                    None => {
+                        let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+                            .session_name(
+                                session_name.clone().unwrap_or_else(|| "provision".into()),
+                            )
+                            .region(Region::new(region.to_string()));
+                        if let Some(id) = external_id {
+                            builder = builder.external_id(id);
+                        }
+                        let role = builder.configure(&base).build().await;
+                        let provider = SharedCredentialsProvider::new(OncePerRole::new(role));
+                        roles.insert(key, provider.clone());
+                        provider
+                    }
+                };
+                base.to_builder().credentials_provider(provider).build()
             }
         }
+    }
+}
+
+/// Assume a role once and hand the credentials to every client of the account until they are
+/// about to expire: the caller's STS quota is spent once per account, not once per Region.
+#[derive(Debug)]
+struct OncePerRole {
+    role: aws_config::sts::AssumeRoleProvider,
+    cached: Mutex<Option<Credentials>>,
+}
+
+/// Credentials this close to expiry are renewed.
+const RENEW_BEFORE: Duration = Duration::from_secs(300);
+
+impl OncePerRole {
+    fn new(role: aws_config::sts::AssumeRoleProvider) -> Self {
+        Self {
+            role,
+            cached: Mutex::new(None),
+        }
+    }
+}
+
+impl ProvideCredentials for OncePerRole {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            // Held across the AssumeRole call: concurrent clients wait for one answer.
+            let mut cached = self.cached.lock().await;
+            let fresh_enough = |c: &Credentials| {
+                c.expiry()
+                    .is_none_or(|e| e > SystemTime::now() + RENEW_BEFORE)
+            };
+            if let Some(c) = cached.as_ref().filter(|c| fresh_enough(c)) {
+                return Ok(c.clone());
+            }
+            let credentials = self.role.provide_credentials().await?;
+            *cached = Some(credentials.clone());
+            Ok(credentials)
+        })
     }
 }
 

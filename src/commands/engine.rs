@@ -28,16 +28,10 @@ impl Session {
                 ..provision_emulator::Config::default()
             };
             let running = provision_emulator::start(config).await?;
-            let connection = Connection {
-                endpoint_url: Some(running.url()),
-                local: true,
-            };
+            let connection = Connection::new(Some(running.url()), true);
             (connection, Some(running))
         } else {
-            let connection = Connection {
-                endpoint_url: global.endpoint_url.clone(),
-                local: false,
-            };
+            let connection = Connection::new(global.endpoint_url.clone(), false);
             (connection, None)
         };
         let nz = |n: u32| NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
