@@ -46,7 +46,8 @@ impl Default for Config {
     }
 }
 
-/// Service quotas, AWS's defaults unless told otherwise (0 = unlimited).
+/// CodeArtifact's service quotas, AWS's defaults unless told otherwise (0 = unlimited). STS
+/// and KMS calls are not counted against the request rates.
 #[derive(Debug, Clone, clap::Args, serde::Serialize, serde::Deserialize)]
 pub struct Quotas {
     /// Domains per account per Region (AWS: 10).

@@ -272,8 +272,9 @@ async fn authenticated(
         }
         Fault::None | Fault::DropAfter => None,
     };
+    // The request-rate quotas are CodeArtifact's; STS and KMS have their own, far higher ones.
     let early = early.or_else(|| {
-        (!ctx.limiter.admit(&call.account, op.kind, second))
+        (protocol == Protocol::RestJson && !ctx.limiter.admit(&call.account, op.kind, second))
             .then(|| ApiError::throttled(protocol, 1))
     });
     let result = match early {
