@@ -121,12 +121,7 @@ pub async fn observe(
             .collect();
         let result = match env.clients.get(&key) {
             Some(clients) => observe_target(env, clients, t, &wanted).await,
-            None => Err(vec![TargetProblem::Call {
-                account: t.account.clone(),
-                region: t.region.clone(),
-                operation: "connect",
-                error: CallError::new("NoClient", "no client was built for this target"),
-            }]),
+            None => Err(vec![no_client(t)]),
         };
         (key, result)
     })
@@ -197,12 +192,7 @@ pub async fn verify(
         let key = (t.account.clone(), t.region.clone());
         let result = match env.clients.get(&key) {
             Some(clients) => verify_identity(env, clients, t).await,
-            None => Err(TargetProblem::Call {
-                account: t.account.clone(),
-                region: t.region.clone(),
-                operation: "connect",
-                error: CallError::new("NoClient", "no client was built for this target"),
-            }),
+            None => Err(no_client(t)),
         };
         (key, result)
     })
@@ -223,6 +213,16 @@ pub async fn verify(
         Ok(blocked)
     } else {
         Err(ObserveError { problems })
+    }
+}
+
+/// `connect` builds a client for every target first; missing one is a bug, reported not panicked.
+fn no_client(t: &Target) -> TargetProblem {
+    TargetProblem::Call {
+        account: t.account.clone(),
+        region: t.region.clone(),
+        operation: "connect",
+        error: CallError::new("NoClient", "no client was built for this target"),
     }
 }
 
