@@ -3,6 +3,9 @@
 //! only observes. Prints a Markdown table; `-- --quick` for a short run. Run with
 //! `cargo bench --bench apply`.
 
+#[path = "../tests/support/org.rs"]
+mod org;
+
 use provision_emulator::{Config, Faults, Fraction};
 use std::process::Command;
 use std::time::Instant;
@@ -13,29 +16,6 @@ struct Scenario {
     per_region: usize,
     concurrency: u32,
     faults: Faults,
-}
-
-fn manifest(accounts: usize, per_region: usize) -> String {
-    let mut m = String::from(
-        "version: 1\ndefaults: { region: us-east-1, tags: { managed-by: provision } }\naccounts:\n",
-    );
-    for a in 0..accounts {
-        let id = format!("{:012}", 300_000_000_000u64 + a as u64);
-        m.push_str(&format!(
-            "  a{a}: {{ id: \"{id}\", role_arn: \"arn:aws:iam::{id}:role/Provisioner\" }}\n"
-        ));
-    }
-    m.push_str("domains:\n");
-    for a in 0..accounts {
-        for region in ["us-east-1", "eu-west-1"] {
-            for d in 0..per_region {
-                m.push_str(&format!(
-                    "  - {{ name: d{d}-{region}, account: a{a}, region: {region} }}\n"
-                ));
-            }
-        }
-    }
-    m
 }
 
 fn faults() -> Faults {
@@ -152,7 +132,7 @@ async fn main() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(
             dir.path().join("org.yaml"),
-            manifest(s.accounts, s.per_region),
+            org::manifest(300_000_000_000, s.accounts, s.per_region),
         )
         .expect("manifest");
         // AWS's real quotas per account (100 writes/s, 800 reads/s, 10 domains per Region) stay on.

@@ -10,32 +10,15 @@ use std::process::{Child, Stdio};
 use std::time::Duration;
 use support::{Run, World, config, count, provision, world};
 
-/// `accounts` accounts (reached by AssumeRole), `per_region` domains in each of two Regions.
+/// The organisation these tests provision: account ids from 200000000000.
+const FIRST: u64 = 200_000_000_000;
+
 fn org_manifest(accounts: usize, per_region: usize) -> String {
-    let mut m = String::from(
-        "version: 1\ndefaults: { region: us-east-1, tags: { managed-by: provision } }\naccounts:\n",
-    );
-    for a in 0..accounts {
-        let id = format!("{:012}", 200_000_000_000u64 + a as u64);
-        m.push_str(&format!(
-            "  a{a}: {{ id: \"{id}\", role_arn: \"arn:aws:iam::{id}:role/Provisioner\" }}\n"
-        ));
-    }
-    m.push_str("domains:\n");
-    for a in 0..accounts {
-        for region in ["us-east-1", "eu-west-1"] {
-            for d in 0..per_region {
-                m.push_str(&format!(
-                    "  - {{ name: d{d}-{region}, account: a{a}, region: {region} }}\n"
-                ));
-            }
-        }
-    }
-    m
+    support::org::manifest(FIRST, accounts, per_region)
 }
 
 fn account(a: usize) -> String {
-    format!("{:012}", 200_000_000_000u64 + a as u64)
+    support::org::account(FIRST, a)
 }
 
 /// Every (account, region) named in the report with a present outcome agrees with ListDomains.

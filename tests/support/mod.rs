@@ -1,6 +1,8 @@
 //! Test harness: an endpoint in-process, the real `provision` binary pointed at it, manifests in a temp dir.
 #![allow(dead_code)]
 
+pub mod org;
+
 use aws_config::{BehaviorVersion, Region, retry::RetryConfig};
 use aws_sdk_codeartifact::config::Credentials;
 use provision_emulator::{Config, Running};
