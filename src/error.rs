@@ -22,18 +22,19 @@ pub enum Error {
     )]
     BadPlan { path: PathBuf, reason: String },
 
-    #[error("cannot read {}: {source}", path.display())]
+    // The cause is in the message and not a `source`, so that miette prints it once.
+    #[error("cannot read {}: {cause}", path.display())]
     #[diagnostic(code(provision::read))]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {cause}", path.display())]
     #[diagnostic(code(provision::write))]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
     #[error("refusing to apply without approval: stdin is not a terminal")]
@@ -81,7 +82,7 @@ pub enum Error {
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 
-    #[error("cannot start the local endpoint: {0}")]
+    #[error("cannot start the local endpoint")]
     #[diagnostic(code(provision::emulator))]
     Emulator(#[from] provision_emulator::StartError),
 

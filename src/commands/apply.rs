@@ -94,9 +94,9 @@ async fn run_with(
             .append(true)
             .open(path)
             .and_then(|mut f| f.write_all(markdown.as_bytes()));
-        appended.map_err(|source| Error::Write {
+        appended.map_err(|cause| Error::Write {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
     }
     Ok(if report.interrupted {
@@ -109,9 +109,9 @@ async fn run_with(
 }
 
 fn load_plan(path: &Path) -> Result<Plan, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    let text = std::fs::read_to_string(path).map_err(|cause| Error::Read {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     let plan: Plan = serde_json::from_str(&text).map_err(|e| Error::BadPlan {
         path: path.to_path_buf(),
@@ -140,9 +140,9 @@ fn confirm() -> Result<(), Error> {
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|source| Error::Read {
+        .map_err(|cause| Error::Read {
             path: "<stdin>".into(),
-            source,
+            cause,
         })?;
     if answer.trim() == "yes" {
         Ok(())
@@ -152,8 +152,8 @@ fn confirm() -> Result<(), Error> {
 }
 
 fn write(path: &Path, text: &str) -> Result<(), Error> {
-    std::fs::write(path, text).map_err(|source| Error::Write {
+    std::fs::write(path, text).map_err(|cause| Error::Write {
         path: path.to_path_buf(),
-        source,
+        cause,
     })
 }

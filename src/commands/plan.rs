@@ -13,9 +13,9 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Exit, Error> {
     session.close().await;
     let plan = plan?;
     if let Some(out) = &args.out {
-        std::fs::write(out, render::json(&plan)).map_err(|source| Error::Write {
+        std::fs::write(out, render::json(&plan)).map_err(|cause| Error::Write {
             path: out.clone(),
-            source,
+            cause,
         })?;
     }
     let text = match args.format {

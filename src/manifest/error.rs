@@ -11,12 +11,12 @@ use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ManifestError {
     /// The file could not be read.
-    #[error("cannot read manifest {}: {source}", path.display())]
+    // The cause is in the message and not a `source`, so that miette prints it once.
+    #[error("cannot read manifest {}: {cause}", path.display())]
     #[diagnostic(code(manifest::io))]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
     /// The file name has no `.yaml`, `.yml` or `.toml` extension.

@@ -137,9 +137,9 @@ pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
         });
     };
     let name = path.display().to_string();
-    let io = |source| ManifestError::Io {
+    let io = |cause| ManifestError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
