@@ -24,7 +24,8 @@ pub struct Summary {
     pub drifted: usize,
     pub failed: usize,
     pub skipped: usize,
-    /// In flight when a second interrupt stopped the run: may or may not exist now.
+    /// May or may not exist now: a write was in flight when a second interrupt stopped the run,
+    /// or its answer was lost and DescribeDomain could not tell.
     pub unknown: usize,
 }
 
