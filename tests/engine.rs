@@ -272,13 +272,7 @@ async fn throttling_and_server_errors_still_converge() {
     assert_eq!(count(&r, "created"), 10, "{r}");
     assert!(r["throttles"].as_u64().unwrap() > 0, "{r}");
     let stats = support::admin_get(&w.url(), "/_emulator/stats").await;
-    let errors: u64 = stats["accounts"]
-        .as_object()
-        .unwrap()
-        .values()
-        .flat_map(|a| a["operations"].as_object().unwrap().values())
-        .filter_map(|o| o["InternalServerException"].as_u64())
-        .sum();
+    let errors = support::outcomes(&stats, "InternalServerException");
     assert!(errors > 0, "500s were injected and survived: {stats}");
     w.endpoint.set_faults(Faults::default());
     assert_eq!(w.domains("111122223333", "us-east-1").await.len(), 10);

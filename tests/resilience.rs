@@ -85,15 +85,7 @@ async fn soak_2000_domains_over_200_accounts_converge_under_faults() {
     w.endpoint.set_faults(Faults::default());
     // Every kind of fault was met and survived.
     let stats = support::admin_get(&w.url(), "/_emulator/stats").await;
-    let seen = |outcome: &str| -> u64 {
-        stats["accounts"]
-            .as_object()
-            .unwrap()
-            .values()
-            .flat_map(|a| a["operations"].as_object().unwrap().values())
-            .filter_map(|o| o[outcome].as_u64())
-            .sum()
-    };
+    let seen = |outcome: &str| support::outcomes(&stats, outcome);
     assert!(seen("InternalServerException") > 0, "no 500 was injected");
     assert!(
         seen("dropped-after-write") > 0,

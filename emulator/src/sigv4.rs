@@ -563,6 +563,22 @@ fn canonical_uri(path: &str) -> String {
     percent_encode(path.as_bytes(), PATH).to_string()
 }
 
+/// The path's segments with empty and `.` segments dropped and `..` applied (RFC 3986 §5.2.4);
+/// both normalisations below start from these and differ only in the slashes around them.
+fn remove_dot_segments(path: &str) -> Vec<&str> {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    segments
+}
+
 /// Path normalisation as the AWS Rust SDK signer does it: dot segments and empty segments
 /// removed, trailing slash kept.
 fn normalize_path_sdk(path: &str) -> String {
@@ -577,16 +593,7 @@ fn normalize_path_sdk(path: &str) -> String {
     if !(path.contains('.') || path.contains("//")) {
         return path;
     }
-    let mut segments: Vec<&str> = Vec::new();
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                segments.pop();
-            }
-            other => segments.push(other),
-        }
-    }
+    let segments = remove_dot_segments(&path);
     let mut result = format!("/{}", segments.join("/"));
     let ends_with_slash = ["/", "/.", "/./", "/..", "/../"]
         .iter()
@@ -603,16 +610,7 @@ fn normalize_path_botocore(path: &str) -> String {
     if path.is_empty() {
         return "/".to_owned();
     }
-    let mut segments: Vec<&str> = Vec::new();
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                segments.pop();
-            }
-            other => segments.push(other),
-        }
-    }
+    let segments = remove_dot_segments(path);
     let first = if path.starts_with('/') { "/" } else { "" };
     let last = if path.ends_with('/') && !segments.is_empty() {
         "/"

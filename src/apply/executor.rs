@@ -33,11 +33,7 @@ pub async fn apply(
     interrupt: &Interrupt,
 ) -> Report {
     let started = Instant::now();
-    let work: Vec<&Change> = plan
-        .changes
-        .iter()
-        .filter(|c| c.action != Action::Unmanaged)
-        .collect();
+    let work: Vec<&Change> = plan.reported().collect();
     let changing = work.iter().filter(|c| c.action.is_change()).count();
     let run = Run {
         env,

@@ -61,11 +61,7 @@ async fn run_with(
     if plan.has_changes() && !args.auto_approve {
         confirm()?;
     }
-    let total = plan
-        .changes
-        .iter()
-        .filter(|c| c.action != crate::plan::Action::Unmanaged)
-        .count();
+    let total = plan.reported().count();
     let progress = Arc::new(Progress::new(total as u64, std::io::stderr().is_terminal()));
     let settings = Settings {
         concurrency: args.engine.concurrency as usize,

@@ -153,6 +153,14 @@ impl Plan {
         self.changes.iter().filter(|c| c.action == action).count()
     }
 
+    /// The changes apply reports an outcome for: every manifest domain (unmanaged live domains
+    /// are only informational).
+    pub fn reported(&self) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(|c| c.action != Action::Unmanaged)
+    }
+
     pub fn has_changes(&self) -> bool {
         self.changes.iter().any(|c| c.action.is_change())
     }

@@ -233,3 +233,15 @@ pub async fn admin_get(url: &str, path: &str) -> serde_json::Value {
     let body = out.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
     serde_json::from_str(body).expect("JSON body")
 }
+
+/// How many calls of any operation, on any account, the endpoint answered with `outcome`
+/// (`ok`, an error code, `dropped-before-write`, ...), from its stats.
+pub fn outcomes(stats: &serde_json::Value, outcome: &str) -> u64 {
+    stats["accounts"]
+        .as_object()
+        .expect("stats have accounts")
+        .values()
+        .flat_map(|a| a["operations"].as_object().expect("operations").values())
+        .filter_map(|o| o[outcome].as_u64())
+        .sum()
+}

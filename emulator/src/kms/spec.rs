@@ -26,23 +26,9 @@ pub const KEY_SPECS: &[&str] = &[
     "ML_KEM_1024",
 ];
 
-/// The deprecated `CustomerMasterKeySpec` enum: the older subset of `KeySpec`.
-pub const CUSTOMER_MASTER_KEY_SPECS: &[&str] = &[
-    "RSA_2048",
-    "RSA_3072",
-    "RSA_4096",
-    "ECC_NIST_P256",
-    "ECC_NIST_P384",
-    "ECC_NIST_P521",
-    "ECC_SECG_P256K1",
-    "SYMMETRIC_DEFAULT",
-    "HMAC_224",
-    "HMAC_256",
-    "HMAC_384",
-    "HMAC_512",
-    "SM2",
-];
-
+/// The deprecated `CustomerMasterKeySpec` enum: the older subset of `KeySpec`, which lists
+/// those thirteen specs first.
+pub const CUSTOMER_MASTER_KEY_SPECS: &[&str] = KEY_SPECS.split_at(13).0;
 /// `KeyUsageType` enum of the KMS model.
 pub const KEY_USAGES: &[&str] = &[
     "SIGN_VERIFY",
@@ -119,6 +105,14 @@ pub fn algorithms(spec: &str, usage: &str, metadata: &mut Map<String, Value>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn customer_master_key_specs_are_the_older_thirteen() {
+        assert_eq!(super::CUSTOMER_MASTER_KEY_SPECS.len(), 13);
+        assert_eq!(super::CUSTOMER_MASTER_KEY_SPECS.last(), Some(&"SM2"));
+        assert!(super::CUSTOMER_MASTER_KEY_SPECS.contains(&"SYMMETRIC_DEFAULT"));
+        assert!(!super::CUSTOMER_MASTER_KEY_SPECS.contains(&"ML_DSA_44"));
+    }
+
     use super::*;
 
     #[test]
