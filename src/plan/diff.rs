@@ -22,7 +22,7 @@ pub fn diff(
             changes.push(Change {
                 reason: format!("{}: {}", blocked.code, blocked.message),
                 blocked: Some(blocked.clone()),
-                ..blank(account, &d.region, &d.name, Action::Unreachable)
+                ..Change::new(account, &d.region, &d.name, Action::Unreachable)
             });
             continue;
         }
@@ -39,7 +39,7 @@ pub fn diff(
                     reason: "present in AWS, not in the manifest".into(),
                     live_encryption_key: Some(l.encryption_key.clone()),
                     arn: Some(l.arn.clone()),
-                    ..blank(account, region, name, Action::Unmanaged)
+                    ..Change::new(account, region, name, Action::Unmanaged)
                 });
             }
         }
@@ -50,26 +50,6 @@ pub fn diff(
         manifest: manifest.into(),
         targets,
         changes,
-    }
-}
-
-fn blank(account: &str, region: &str, name: &str, action: Action) -> Change {
-    Change {
-        account: account.into(),
-        region: region.into(),
-        name: name.into(),
-        action,
-        reason: String::new(),
-        encryption_key: None,
-        managed_key: None,
-        live_encryption_key: None,
-        arn: None,
-        tags: BTreeMap::new(),
-        exact_tags: false,
-        live_tags: BTreeMap::new(),
-        set_tags: BTreeMap::new(),
-        remove_tags: Vec::new(),
-        blocked: None,
     }
 }
 
@@ -87,7 +67,7 @@ fn change(account: &str, d: &DesiredDomain, t: &LiveTarget) -> Change {
             .then(|| t.managed_key.clone())
             .flatten(),
         exact_tags: d.tags_mode == TagsMode::Exact,
-        ..blank(account, &d.region, &d.name, Action::Create)
+        ..Change::new(account, &d.region, &d.name, Action::Create)
     };
     let Some(l) = t.domains.get(&d.name) else {
         return Change {

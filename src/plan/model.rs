@@ -87,6 +87,27 @@ pub struct Change {
 }
 
 impl Change {
+    /// A change with nothing but its address and action; the rest is filled in by the diff.
+    pub fn new(account: &str, region: &str, name: &str, action: Action) -> Self {
+        Self {
+            account: account.into(),
+            region: region.into(),
+            name: name.into(),
+            action,
+            reason: String::new(),
+            encryption_key: None,
+            managed_key: None,
+            live_encryption_key: None,
+            arn: None,
+            tags: BTreeMap::new(),
+            exact_tags: false,
+            live_tags: BTreeMap::new(),
+            set_tags: BTreeMap::new(),
+            remove_tags: Vec::new(),
+            blocked: None,
+        }
+    }
+
     /// `account/region/name`, how people and sorting refer to a domain.
     pub fn address(&self) -> String {
         format!("{}/{}/{}", self.account, self.region, self.name)

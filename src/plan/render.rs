@@ -205,21 +205,8 @@ mod tests {
 
     fn change(account: &str, region: &str, name: &str, action: Action, reason: &str) -> Change {
         Change {
-            account: account.into(),
-            region: region.into(),
-            name: name.into(),
-            action,
             reason: reason.into(),
-            encryption_key: None,
-            managed_key: None,
-            live_encryption_key: None,
-            arn: None,
-            tags: BTreeMap::new(),
-            exact_tags: false,
-            live_tags: BTreeMap::new(),
-            set_tags: BTreeMap::new(),
-            remove_tags: Vec::new(),
-            blocked: None,
+            ..Change::new(account, region, name, action)
         }
     }
 
