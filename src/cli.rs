@@ -94,7 +94,7 @@ pub struct ApplyArgs {
     pub verbose: bool,
     /// Stop starting new work once more than N (or N% of the) domains have failed; the rest are skipped.
     #[arg(long, value_name = "N|N%")]
-    pub max_failures: Option<crate::apply::breaker::MaxFailures>,
+    pub max_failures: Option<crate::call::breaker::MaxFailures>,
     /// After the first Ctrl-C/SIGTERM, how long in-flight calls may take before the run stops at once.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub grace: u64,

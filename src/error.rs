@@ -11,16 +11,15 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
+    Resolve(#[from] crate::resolve::ResolveError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Observe(#[from] crate::observe::ObserveError),
 
-    #[error("{} is not a plan provision can apply: {reason}", path.display())]
-    #[diagnostic(
-        code(provision::bad_plan),
-        help(
-            "apply takes a manifest (.yaml, .yml, .toml) or a plan saved by `provision plan --out PLAN.json`"
-        )
-    )]
-    BadPlan { path: PathBuf, reason: String },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plan(#[from] crate::plan::PlanError),
 
     // The cause is in the message and not a `source`, so that miette prints it once.
     #[error("cannot read {}: {cause}", path.display())]
@@ -49,7 +48,8 @@ pub enum Error {
     Declined,
 
     #[error(
-        "the plan is incomplete: {domains} domains are in accounts or Regions that could not be read"
+        "the plan is incomplete: {} in accounts or Regions that could not be read",
+        if *domains == 1 { "1 domain is".to_string() } else { format!("{domains} domains are") }
     )]
     #[diagnostic(
         code(provision::unreachable),
@@ -58,23 +58,6 @@ pub enum Error {
         )
     )]
     Unreachable { domains: usize },
-
-    #[error(
-        "domain `{name}` is defined twice for account {account} in {region} (lines {first} and {second})"
-    )]
-    #[diagnostic(
-        code(provision::duplicate_domain),
-        help(
-            "one entry names no account (the caller's, which is {account}) and the other names {account} itself; keep one"
-        )
-    )]
-    Duplicate {
-        name: String,
-        account: String,
-        region: String,
-        first: usize,
-        second: usize,
-    },
 
     #[error("nothing to apply")]
     NothingToApply,
@@ -94,9 +77,11 @@ impl Error {
     pub fn exit_code(&self) -> Exit {
         match self {
             Error::Manifest(e) if e.is_invalid_input() => Exit::InvalidInput,
-            Error::BadPlan { .. } | Error::NeedsApproval | Error::Duplicate { .. } => {
-                Exit::InvalidInput
-            }
+            Error::Resolve(e) if e.is_invalid_input() => Exit::InvalidInput,
+            Error::Plan(
+                crate::plan::PlanError::Invalid { .. } | crate::plan::PlanError::Version { .. },
+            )
+            | Error::NeedsApproval => Exit::InvalidInput,
             Error::Emulator(
                 provision_emulator::StartError::NonLoopback(_)
                 | provision_emulator::StartError::Faults(_),

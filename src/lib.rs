@@ -1,17 +1,27 @@
-//! `provision`: load a manifest of CodeArtifact domains, observe what exists, plan the difference,
-//! apply it concurrently and report. Data flows manifest → plan → apply → report.
+//! `provision`: load a manifest of CodeArtifact domains, resolve its targets, observe what
+//! exists, plan the difference, apply it concurrently and report. Data flows
+//! manifest → resolve → observe → plan → apply → report; each layer uses only those below it
+//! (see the README's Layout).
+
+pub mod model;
+
+pub mod aws;
+pub mod call;
+
+pub mod manifest;
+pub mod resolve;
+
+pub mod observe;
+pub mod plan;
 
 pub mod apply;
-pub mod aws;
+pub mod report;
+
 pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod exit;
-pub mod manifest;
-pub mod observe;
 pub mod paint;
-pub mod plan;
-pub mod report;
 
 pub use error::Error;
 pub use exit::Exit;

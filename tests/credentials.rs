@@ -1,10 +1,10 @@
-//! How credential failures surface: an AssumeRole that cannot be completed becomes a
-//! `CredentialsError` (retried as a hiccup, not mistaken for a lost answer), through the real SDK.
+//! How credential failures surface: an AssumeRole that cannot be completed is of kind
+//! `Credentials` (retried as a hiccup, not mistaken for a lost answer), through the real SDK.
 
 mod support;
 
-use provision::aws::{CallError, Clients, Connection};
-use provision::plan::TargetCredentials;
+use provision::aws::{CallError, Clients, Connection, ErrorKind};
+use provision::model::TargetCredentials;
 use provision_emulator::Faults;
 use support::{config, world};
 
@@ -31,7 +31,8 @@ async fn a_failing_assume_role_is_a_credentials_error_with_no_lost_answer() {
         .await
         .map_err(CallError::from)
         .expect_err("no credentials");
-    assert_eq!(err.code, "CredentialsError", "{err:?}");
+    assert_eq!(err.kind, ErrorKind::Credentials, "{err:?}");
+    assert_eq!(err.code, None, "no service answered: {err:?}");
     assert!(!err.answer_lost, "the request was never sent: {err:?}");
     assert!(err.message.contains("AccessDenied"), "{err:?}");
 }

@@ -1,15 +1,11 @@
-//! Apply: the only concurrent code. Bounded fan-out, per-(account, Region) rate limits, the one
-//! retry owner, and the executor that turns a plan into a report.
+//! Apply: carry out a plan's steps, concurrently through the call layer, and say what became of
+//! each domain. The create's outcome is a pure decision (`create`); the executor makes calls.
 
-pub mod breaker;
+pub mod create;
+pub mod events;
 pub mod executor;
-pub mod gate;
-pub mod interrupt;
-pub mod pool;
-pub mod rate_limit;
-pub mod retry;
+pub mod outcome;
 
-pub use executor::{Settings, apply};
-pub use gate::Gate;
-pub use rate_limit::{Kind, Limiter};
-pub use retry::{RetryPolicy, Tried};
+pub use events::Events;
+pub use executor::{Applied, Settings, apply};
+pub use outcome::{Cause, DomainReport, ErrorInfo, Outcome};

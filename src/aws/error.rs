@@ -1,13 +1,16 @@
-//! One error shape for every SDK call: code, message, HTTP status, `Retry-After`, and whether no answer came at all.
+//! One error shape for every SDK call: its kind (decided here, once), AWS's code and message,
+//! HTTP status, `Retry-After`, and whether no answer came at all.
 
+use super::kind::ErrorKind;
 use aws_sdk_codeartifact::error::{ProvideErrorMetadata, SdkError};
+use std::fmt;
 use std::time::Duration;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code}: {message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallError {
-    /// The service's error code, or `Timeout` / `ConnectionError` when no answer arrived.
-    pub code: String,
+    pub kind: ErrorKind,
+    /// The service's error code, when the service answered.
+    pub code: Option<String>,
     pub message: String,
     pub status: Option<u16>,
     /// From the `Retry-After` header (the Rust SDK ignores it, so it is read here).
@@ -18,16 +21,31 @@ pub struct CallError {
 }
 
 impl CallError {
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+    /// An error of provision's own making (no service answer behind it).
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
-            code: code.into(),
+            kind,
+            code: None,
             message: message.into(),
             status: None,
             retry_after: None,
             answer_lost: false,
         }
     }
+
+    /// What the service called it, else the kind: the word people see before the message.
+    pub fn label(&self) -> &str {
+        self.code.as_deref().unwrap_or(self.kind.as_str())
+    }
 }
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.label(), self.message)
+    }
+}
+
+impl std::error::Error for CallError {}
 
 type HttpResponse = aws_sdk_codeartifact::config::http::HttpResponse;
 
@@ -46,8 +64,10 @@ where
                     .map(Duration::from_secs);
                 let e = service.err();
                 let status = raw.status().as_u16();
+                let code = e.code().unwrap_or("Unknown");
                 Self {
-                    code: e.code().unwrap_or("Unknown").to_string(),
+                    kind: ErrorKind::of_service_error(code, status),
+                    code: Some(code.to_string()),
                     message: e.message().unwrap_or("").to_string(),
                     status: Some(status),
                     retry_after,
@@ -56,28 +76,34 @@ where
             }
             SdkError::TimeoutError(_) => Self {
                 answer_lost: true,
-                ..Self::new("Timeout", "the request timed out")
+                ..Self::new(ErrorKind::Timeout, "the request timed out")
             },
             SdkError::DispatchFailure(d) => {
                 let chain = describe_chain(&err);
                 if (d.is_other() || d.is_user()) && mentions_credentials(&chain) {
                     // Credentials could not be had (an AssumeRole refused or throttled, a
-                    // profile that fails): the request was never sent.
-                    Self::new("CredentialsError", chain)
+                    // profile that fails): the request was never sent. STS throttling the
+                    // caller is a throttle like any other, waited out rather than failed.
+                    let kind = if chain.contains("Throttl") {
+                        ErrorKind::Throttling
+                    } else {
+                        ErrorKind::Credentials
+                    };
+                    Self::new(kind, chain)
                 } else {
                     Self {
                         // A connection that failed may have carried the request first: treating it
                         // as maybe-applied is safe because a retried create is confirmed.
                         answer_lost: true,
-                        ..Self::new("ConnectionError", chain)
+                        ..Self::new(ErrorKind::Network, chain)
                     }
                 }
             }
             SdkError::ResponseError(_) => Self {
                 answer_lost: true,
-                ..Self::new("ConnectionError", describe_chain(&err))
+                ..Self::new(ErrorKind::Network, describe_chain(&err))
             },
-            _ => Self::new("RequestError", describe_chain(&err)),
+            _ => Self::new(ErrorKind::Other, describe_chain(&err)),
         }
     }
 }

@@ -1,8 +1,10 @@
 //! The AWS side: SDK configuration per (account, Region) with the standard credential chain,
-//! and SDK errors turned into one plain `CallError` that the retry owner can classify.
+//! and SDK errors turned into one plain `CallError` whose kind is decided here, once.
 
 pub mod error;
+pub mod kind;
 pub mod session;
 
 pub use error::CallError;
+pub use kind::ErrorKind;
 pub use session::{Clients, Connection};

@@ -1,7 +1,7 @@
 //! SDK configuration for one (account, Region): the standard credential chain, a profile, or an
 //! assumed role; SDK retries off (the apply module owns retries); optional endpoint override.
 
-use crate::plan::TargetCredentials;
+use crate::model::TargetCredentials;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};

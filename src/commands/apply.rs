@@ -1,14 +1,15 @@
 //! `provision apply`: plan (or load a saved plan), show it, confirm, apply, report.
 
 use super::engine::Session;
-use crate::apply::{Settings, apply, interrupt};
+use crate::apply::{Settings, apply};
+use crate::call::interrupt;
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::manifest::{self, Format as ManifestFormat};
-use crate::observe::fetch::verify;
+use crate::observe::verify;
+use crate::plan::Plan;
 use crate::plan::render::{self as plan_render, HumanOptions};
-use crate::plan::{PLAN_FORMAT, Plan};
 use crate::report::progress::Progress;
-use crate::report::{notice, render as report_render};
+use crate::report::{Report, notice, render as report_render};
 use crate::{Error, Exit};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -19,7 +20,7 @@ pub async fn run(args: ApplyArgs, global: &GlobalArgs) -> Result<Exit, Error> {
     // Everything that can be checked without a network call is checked first.
     let saved = match ManifestFormat::from_path(&args.input) {
         Some(_) => None,
-        None => Some(load_plan(&args.input)?),
+        None => Some(crate::plan::load(&args.input)?),
     };
     let manifest = match saved {
         None => Some(manifest::load(&args.input)?),
@@ -73,8 +74,10 @@ async fn run_with(
     let listener = tokio::spawn(interrupt::listen(trigger, grace, move |level| {
         notices.notice(&notice::interrupted(level, grace));
     }));
-    let report = apply(&plan, &session.env, &settings, &progress, &stop).await;
+    let applied = apply(&plan, &session.env, &settings, progress.as_ref(), &stop).await;
+    progress.finish();
     listener.abort();
+    let report = Report::new(applied);
     print!("\n{}", report_render::text(&report, color));
     if let Some(path) = &args.report {
         write(path, &report_render::json(&report))?;
@@ -102,27 +105,6 @@ async fn run_with(
     } else {
         Exit::Failure
     })
-}
-
-fn load_plan(path: &Path) -> Result<Plan, Error> {
-    let text = std::fs::read_to_string(path).map_err(|cause| Error::Read {
-        path: path.to_path_buf(),
-        cause,
-    })?;
-    let plan: Plan = serde_json::from_str(&text).map_err(|e| Error::BadPlan {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    if plan.format != PLAN_FORMAT {
-        return Err(Error::BadPlan {
-            path: path.to_path_buf(),
-            reason: format!(
-                "format is `{}`, this provision reads `{PLAN_FORMAT}`",
-                plan.format
-            ),
-        });
-    }
-    Ok(plan)
 }
 
 /// Ask on the terminal; without one, refuse rather than guess.

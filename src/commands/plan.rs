@@ -2,6 +2,7 @@
 
 use super::engine::Session;
 use crate::cli::{Format, GlobalArgs, PlanArgs};
+use crate::plan::Action;
 use crate::plan::render::{self, HumanOptions};
 use crate::{Error, Exit, manifest};
 use std::io::IsTerminal;
@@ -29,7 +30,7 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Exit, Error> {
         Format::Json => render::json(&plan),
     };
     print!("{text}");
-    let unreachable = plan.count(crate::plan::Action::Unreachable);
+    let unreachable = plan.count(Action::Unreachable);
     if unreachable > 0 {
         return Err(Error::Unreachable {
             domains: unreachable,

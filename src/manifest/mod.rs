@@ -29,6 +29,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use crate::model::TagsMode;
 pub use error::{ManifestError, Problem};
 pub use model::{RawAccount, RawDefaults, RawDomain, RawManifest, RawTagsMode};
 pub use schema::schema_json;
@@ -119,13 +120,6 @@ impl AccountRef {
             AccountRef::Named { id, .. } | AccountRef::Id(id) => Some(id),
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-pub enum TagsMode {
-    #[default]
-    Merge,
-    Exact,
 }
 
 /// Read, parse and validate the manifest at `path`. The path is shown in

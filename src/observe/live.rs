@@ -1,21 +1,41 @@
 //! The observed state as plain data, the diff's second input.
 
+use crate::aws::{CallError, ErrorKind};
+use crate::model::{TagSet, TargetKey};
 use std::collections::BTreeMap;
 
-/// Keyed by (account, Region).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LiveState {
-    pub targets: BTreeMap<(String, String), LiveTarget>,
+    pub targets: BTreeMap<TargetKey, LiveTarget>,
     /// Targets that could not be observed (access denied, no credentials, AWS failing past
     /// every retry): their domains are planned as unreachable, the other targets go on.
-    pub unreachable: BTreeMap<(String, String), Blocked>,
+    pub unreachable: BTreeMap<TargetKey, Blocked>,
 }
 
 /// Why a target could not be observed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Blocked {
-    pub code: String,
+    pub kind: ErrorKind,
+    /// AWS's error code, when AWS answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     pub message: String,
+}
+
+impl Blocked {
+    /// The failed call that made a target unreachable.
+    pub fn of_call(operation: &str, error: &CallError) -> Self {
+        Self {
+            kind: error.kind,
+            code: error.code.clone(),
+            message: format!("{operation}: {}", error.message),
+        }
+    }
+
+    /// What people read first: AWS's code, else the kind.
+    pub fn label(&self) -> &str {
+        self.code.as_deref().unwrap_or(self.kind.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,7 +52,7 @@ pub struct LiveDomain {
     pub arn: String,
     pub encryption_key: String,
     /// Fetched only for domains the manifest names.
-    pub tags: BTreeMap<String, String>,
+    pub tags: TagSet,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,4 +60,14 @@ pub enum KeyState {
     Symmetric { arn: String },
     Unusable { arn: String, spec: String },
     NotFound,
+}
+
+impl KeyState {
+    /// The key's ARN, when it exists.
+    pub fn arn(&self) -> Option<&str> {
+        match self {
+            KeyState::Symmetric { arn } | KeyState::Unusable { arn, .. } => Some(arn),
+            KeyState::NotFound => None,
+        }
+    }
 }

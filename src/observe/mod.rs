@@ -1,8 +1,113 @@
 //! Observe: what exists in each (account, Region) — no state file, the cloud is the truth.
+//! Targets are observed concurrently through the call layer's pool; a target AWS will not let
+//! us read is marked unreachable and the others go on.
 
-pub mod fetch;
-pub mod live;
-pub mod targets;
+mod error;
+mod identity;
+mod keys;
+mod live;
+mod target;
 
-pub use fetch::{Environment, ObserveError, observe};
+pub use error::{ObserveError, TargetProblem};
+pub use keys::{describe_key, describe_key_once};
 pub use live::{Blocked, KeyState, LiveDomain, LiveState, LiveTarget};
+pub use target::list_tags_once;
+
+use crate::call::{Environment, pool};
+use crate::model::{Target, TargetKey};
+use crate::resolve::Resolved;
+use std::collections::BTreeMap;
+
+/// Observe every target; problems that are the manifest's or the credentials' fault (wrong
+/// account, unusable key) fail the whole observation, all of them reported at once.
+pub async fn observe(env: &Environment, resolved: &Resolved) -> Result<LiveState, ObserveError> {
+    let results = pool::bounded(&resolved.targets, env.concurrency, |t| async move {
+        let wanted: Vec<_> = resolved.domains_in(t).collect();
+        let result = match env.clients(&t.key()) {
+            Ok(clients) => target::observe_target(env, clients, t, &wanted).await,
+            Err(error) => Err(vec![no_client(t, error)]),
+        };
+        (t.key(), result)
+    })
+    .await;
+    let mut live = LiveState::default();
+    let mut problems = Vec::new();
+    for (key, result) in results {
+        match result {
+            Ok(target) => {
+                live.targets.insert(key, target);
+            }
+            // A target AWS would not let us read is skipped, not fatal: one broken account must
+            // not hold up an organisation. Wrong accounts and unusable keys are manifest errors.
+            Err(p) => match unreachable(&p) {
+                Some(blocked) => {
+                    live.unreachable.insert(key, blocked);
+                }
+                None => problems.extend(p),
+            },
+        }
+    }
+    if problems.is_empty() {
+        Ok(live)
+    } else {
+        Err(ObserveError { problems })
+    }
+}
+
+/// Before a saved plan is applied, check every target's identity again (the credentials of
+/// today may not be those of the plan). Returns the targets that could not be asked; an
+/// account that answers as another one fails the whole run.
+pub async fn verify(
+    env: &Environment,
+    targets: &[Target],
+) -> Result<BTreeMap<TargetKey, Blocked>, ObserveError> {
+    let results = pool::bounded(targets, env.concurrency, |t| async move {
+        let result = match env.clients(&t.key()) {
+            Ok(clients) => identity::verify_identity(env, clients, t).await,
+            Err(error) => Err(no_client(t, error)),
+        };
+        (t.key(), result)
+    })
+    .await;
+    let mut blocked = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (key, result) in results {
+        if let Err(p) = result {
+            match unreachable(std::slice::from_ref(&p)) {
+                Some(b) => {
+                    blocked.insert(key, b);
+                }
+                None => problems.push(p),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(blocked)
+    } else {
+        Err(ObserveError { problems })
+    }
+}
+
+fn no_client(t: &Target, error: crate::aws::CallError) -> TargetProblem {
+    TargetProblem::Call {
+        target: t.key(),
+        operation: "connect",
+        error,
+    }
+}
+
+/// The reason a target is unreachable, when its only problems are failed calls.
+fn unreachable(problems: &[TargetProblem]) -> Option<Blocked> {
+    let mut first = None;
+    for p in problems {
+        match p {
+            TargetProblem::Call {
+                operation, error, ..
+            } => {
+                first.get_or_insert_with(|| Blocked::of_call(operation, error));
+            }
+            _ => return None,
+        }
+    }
+    first
+}

@@ -1,157 +1,125 @@
-//! The diff: a pure function from (manifest, live state) to a plan. No I/O, no clock.
+//! The diff: a pure function from (the resolved manifest, the live state) to a plan. No I/O,
+//! no clock.
 
-use super::model::{Action, Change, PLAN_FORMAT, Plan, Target};
-use crate::manifest::{DesiredDomain, TagsMode};
-use crate::observe::fetch::is_managed_alias;
+use super::model::{Entry, Finding, PLAN_FORMAT, Plan, Step};
+use crate::model::{DomainAddress, TagDelta, is_managed_alias, key_drift};
 use crate::observe::{KeyState, LiveState, LiveTarget};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::resolve::{Desired, Resolved};
+use std::collections::BTreeSet;
 
-/// `domains` pairs each manifest domain with its account id.
-pub fn diff(
-    manifest: &str,
-    domains: &[(String, &DesiredDomain)],
-    targets: Vec<Target>,
-    live: &LiveState,
-) -> Plan {
+pub fn diff(manifest: &str, resolved: &Resolved, live: &LiveState) -> Plan {
     let empty = LiveTarget::default();
-    let mut changes = Vec::new();
-    let mut named: BTreeSet<(&str, &str, &str)> = BTreeSet::new();
-    for (account, d) in domains {
-        named.insert((account, &d.region, &d.name));
-        if let Some(blocked) = live.unreachable.get(&(account.clone(), d.region.clone())) {
-            changes.push(Change {
-                reason: format!("{}: {}", blocked.code, blocked.message),
-                blocked: Some(blocked.clone()),
-                ..Change::new(account, &d.region, &d.name, Action::Unreachable)
+    let mut entries = Vec::new();
+    let mut named: BTreeSet<&DomainAddress> = BTreeSet::new();
+    for d in &resolved.domains {
+        named.insert(&d.address);
+        let target = d.address.target();
+        if let Some(blocked) = live.unreachable.get(&target) {
+            entries.push(Entry {
+                finding: Some(Finding::Unreachable {
+                    blocked: blocked.clone(),
+                }),
+                ..Entry::new(d.address.clone())
             });
             continue;
         }
-        let t = live
-            .targets
-            .get(&(account.clone(), d.region.clone()))
-            .unwrap_or(&empty);
-        changes.push(change(account, d, t));
+        entries.push(entry(d, live.targets.get(&target).unwrap_or(&empty)));
     }
-    for ((account, region), t) in &live.targets {
+    for (key, t) in &live.targets {
         for (name, l) in &t.domains {
-            if !named.contains(&(account.as_str(), region.as_str(), name.as_str())) {
-                changes.push(Change {
-                    reason: "present in AWS, not in the manifest".into(),
-                    live_encryption_key: Some(l.encryption_key.clone()),
+            let address = DomainAddress::new(key.account.clone(), key.region.clone(), name);
+            if !named.contains(&address) {
+                entries.push(Entry {
                     arn: Some(l.arn.clone()),
-                    ..Change::new(account, region, name, Action::Unmanaged)
+                    finding: Some(Finding::Unmanaged {
+                        encryption_key: l.encryption_key.clone(),
+                    }),
+                    ..Entry::new(address)
                 });
             }
         }
     }
-    changes.sort_by(|a, b| (&a.account, &a.region, &a.name).cmp(&(&b.account, &b.region, &b.name)));
+    entries.sort_by(|a, b| a.address.cmp(&b.address));
     Plan {
         format: PLAN_FORMAT.into(),
         manifest: manifest.into(),
-        targets,
-        changes,
+        targets: resolved.targets.clone(),
+        entries,
     }
 }
 
-fn change(account: &str, d: &DesiredDomain, t: &LiveTarget) -> Change {
+fn entry(d: &Desired, t: &LiveTarget) -> Entry {
     // Observe refused unusable keys, so a named key here resolved to a symmetric one. Naming
     // the AWS-managed key is naming no key.
-    let named = d.encryption_key.as_ref().filter(|r| !is_managed_alias(r));
-    let desired_key = named.and_then(|r| match t.keys.get(r) {
-        Some(KeyState::Symmetric { arn }) => Some(arn.clone()),
-        _ => None,
-    });
-    let base = Change {
-        managed_key: desired_key
-            .is_none()
-            .then(|| t.managed_key.clone())
-            .flatten(),
-        exact_tags: d.tags_mode == TagsMode::Exact,
-        ..Change::new(account, &d.region, &d.name, Action::Create)
-    };
-    let Some(l) = t.domains.get(&d.name) else {
-        return Change {
-            reason: "not present".into(),
-            encryption_key: desired_key,
-            tags: d.tags.clone(),
+    let desired_key = d
+        .encryption_key
+        .as_ref()
+        .filter(|r| !is_managed_alias(r))
+        .and_then(|r| match t.keys.get(r) {
+            Some(KeyState::Symmetric { arn }) => Some(arn.clone()),
+            _ => None,
+        });
+    let base = Entry::new(d.address.clone());
+    let Some(l) = t.domains.get(&d.address.name) else {
+        return Entry {
+            steps: vec![Step::Create {
+                managed_key: desired_key
+                    .is_none()
+                    .then(|| t.managed_key.clone())
+                    .flatten(),
+                encryption_key: desired_key,
+                tags: d.tags.clone(),
+                tags_mode: d.tags_mode,
+            }],
             ..base
         };
     };
-    let expected_key = desired_key.clone().or_else(|| t.managed_key.clone());
-    let base = Change {
-        encryption_key: desired_key,
-        live_encryption_key: Some(l.encryption_key.clone()),
+    let base = Entry {
         arn: Some(l.arn.clone()),
         ..base
     };
-    if expected_key.as_deref() != Some(l.encryption_key.as_str()) {
-        let wanted = named
-            .map(String::as_str)
-            .unwrap_or("the AWS-managed key (aws/codeartifact)");
-        return Change {
-            action: Action::Drift,
-            reason: format!(
-                "encryption key is {}, the manifest wants {wanted}; CodeArtifact cannot change a domain's key",
-                l.encryption_key
-            ),
+    if let Some(drift) = key_drift(
+        desired_key.as_deref(),
+        t.managed_key.as_deref(),
+        &l.encryption_key,
+    ) {
+        return Entry {
+            finding: Some(Finding::Drift { drift }),
             ..base
         };
     }
-    let set_tags: BTreeMap<String, String> = d
-        .tags
-        .iter()
-        .filter(|(k, v)| l.tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let remove_tags: Vec<String> = match d.tags_mode {
-        TagsMode::Merge => Vec::new(),
-        TagsMode::Exact => l
-            .tags
-            .keys()
-            .filter(|k| !d.tags.contains_key(*k) && !k.to_ascii_lowercase().starts_with("aws:"))
-            .cloned()
-            .collect(),
-    };
-    if set_tags.is_empty() && remove_tags.is_empty() {
-        return Change {
-            action: Action::Unchanged,
-            reason: "as the manifest says".into(),
-            ..base
-        };
-    }
-    Change {
-        action: Action::UpdateTags,
-        reason: format!(
-            "{} tags to set, {} to remove",
-            set_tags.len(),
-            remove_tags.len()
-        ),
-        set_tags,
-        remove_tags,
+    Entry {
+        steps: tag_steps(TagDelta::between(&d.tags, &l.tags, d.tags_mode)),
         ..base
     }
+}
+
+/// The steps that carry out a tag delta: TagResource, then UntagResource, each only when needed.
+pub fn tag_steps(delta: TagDelta) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if !delta.set.is_empty() {
+        steps.push(Step::SetTags { tags: delta.set });
+    }
+    if !delta.remove.is_empty() {
+        steps.push(Step::RemoveTags { tags: delta.remove });
+    }
+    steps
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::AccountRef;
+    use crate::model::{RemovedTag, TagChange, TagsMode, TargetKey};
     use crate::observe::LiveDomain;
+    use crate::plan::model::Action;
 
     const ACCOUNT: &str = "111122223333";
     const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/k1";
     const MANAGED: &str = "arn:aws:kms:us-east-1:111122223333:key/managed";
 
-    fn desired(
-        name: &str,
-        key: Option<&str>,
-        tags: &[(&str, &str)],
-        mode: TagsMode,
-    ) -> DesiredDomain {
-        DesiredDomain {
-            name: name.into(),
-            account: AccountRef::Id(ACCOUNT.into()),
-            region: "us-east-1".into(),
+    fn desired(name: &str, key: Option<&str>, tags: &[(&str, &str)], mode: TagsMode) -> Desired {
+        Desired {
+            address: DomainAddress::new(ACCOUNT, "us-east-1", name),
             encryption_key: key.map(str::to_string),
             tags: tags
                 .iter()
@@ -176,7 +144,7 @@ mod tests {
         )
     }
 
-    fn plan(domains: &[DesiredDomain], live: Vec<(String, LiveDomain)>) -> Plan {
+    fn plan(domains: &[Desired], live: Vec<(String, LiveDomain)>) -> Plan {
         let mut t = LiveTarget {
             domains: live.into_iter().collect(),
             managed_key: Some(MANAGED.into()),
@@ -187,15 +155,18 @@ mod tests {
         let mut state = LiveState::default();
         state
             .targets
-            .insert((ACCOUNT.into(), "us-east-1".into()), t);
-        let pairs: Vec<_> = domains.iter().map(|d| (ACCOUNT.to_string(), d)).collect();
-        diff("m.yaml", &pairs, Vec::new(), &state)
+            .insert(TargetKey::new(ACCOUNT, "us-east-1"), t);
+        let resolved = Resolved {
+            targets: Vec::new(),
+            domains: domains.to_vec(),
+        };
+        diff("m.yaml", &resolved, &state)
     }
 
     fn actions(p: &Plan) -> Vec<(&str, Action)> {
-        p.changes
+        p.entries
             .iter()
-            .map(|c| (c.name.as_str(), c.action))
+            .map(|e| (e.address.name.as_str(), e.action()))
             .collect()
     }
 
@@ -235,12 +206,26 @@ mod tests {
                 ("stranger", Action::Unmanaged),
             ]
         );
-        let new = &p.changes[1];
-        assert_eq!(new.encryption_key.as_deref(), Some(KEY));
-        assert_eq!(new.tags.get("env").map(String::as_str), Some("prod"));
+        let Step::Create {
+            encryption_key,
+            tags,
+            ..
+        } = &p.entries[1].steps[0]
+        else {
+            panic!("{:?}", p.entries[1]);
+        };
+        assert_eq!(encryption_key.as_deref(), Some(KEY));
+        assert_eq!(tags.get("env").map(String::as_str), Some("prod"));
+        // A corrected tag carries its live value: the plan shows `env = dev → prod`.
         assert_eq!(
-            p.changes[2].set_tags.get("env").map(String::as_str),
-            Some("prod")
+            p.entries[2].steps,
+            [Step::SetTags {
+                tags: vec![TagChange {
+                    key: "env".into(),
+                    old: Some("dev".into()),
+                    new: "prod".into()
+                }]
+            }]
         );
         assert!(p.has_changes());
     }
@@ -259,19 +244,44 @@ mod tests {
                 ],
             )],
         );
-        assert_eq!(p.changes[0].action, Action::UpdateTags);
-        assert_eq!(p.changes[0].remove_tags, ["old"]);
-        assert!(p.changes[0].set_tags.is_empty());
+        assert_eq!(
+            p.entries[0].steps,
+            [Step::RemoveTags {
+                tags: vec![RemovedTag {
+                    key: "old".into(),
+                    old: "x".into()
+                }]
+            }]
+        );
+    }
+
+    #[test]
+    fn tags_and_removals_are_two_steps_of_one_entry() {
+        let p = plan(
+            &[desired("d", None, &[("env", "prod")], TagsMode::Exact)],
+            vec![live_domain("d", MANAGED, &[("env", "dev"), ("old", "x")])],
+        );
+        let kinds: Vec<_> = p.entries[0].steps.iter().map(Step::kind).collect();
+        use crate::plan::model::StepKind;
+        assert_eq!(kinds, [StepKind::SetTags, StepKind::RemoveTags]);
+        assert_eq!(p.entries[0].action(), Action::UpdateTags);
     }
 
     #[test]
     fn naming_the_aws_managed_alias_is_naming_no_key() {
         let d = desired("d", Some("alias/aws/codeartifact"), &[], TagsMode::Merge);
         let p = plan(std::slice::from_ref(&d), vec![]);
-        assert_eq!(p.changes[0].action, Action::Create);
-        assert_eq!(p.changes[0].encryption_key, None);
+        assert_eq!(p.entries[0].action(), Action::Create);
+        assert!(matches!(
+            &p.entries[0].steps[0],
+            Step::Create {
+                encryption_key: None,
+                managed_key: Some(_),
+                ..
+            }
+        ));
         let p = plan(&[d], vec![live_domain("d", MANAGED, &[])]);
-        assert_eq!(p.changes[0].action, Action::Unchanged);
+        assert_eq!(p.entries[0].action(), Action::Unchanged);
     }
 
     #[test]
@@ -280,12 +290,12 @@ mod tests {
             &[desired("d", None, &[], TagsMode::Merge)],
             vec![live_domain("d", KEY, &[])],
         );
-        assert_eq!(p.changes[0].action, Action::Drift);
+        assert_eq!(p.entries[0].action(), Action::Drift);
         p = plan(
             &[desired("d", None, &[], TagsMode::Merge)],
             vec![live_domain("d", MANAGED, &[])],
         );
-        assert_eq!(p.changes[0].action, Action::Unchanged);
+        assert_eq!(p.entries[0].action(), Action::Unchanged);
         assert!(!p.has_changes());
     }
 }

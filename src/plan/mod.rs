@@ -1,7 +1,11 @@
-//! Plan: observe what exists, diff it against the manifest (a pure function), render it.
+//! Plan: the pure diff of the resolved manifest against the live state, the plan as plain data
+//! (entries of typed steps), its renderers (human, JSON) and saved plans.
 
 pub mod diff;
 pub mod model;
 pub mod render;
+pub mod saved;
 
-pub use model::{Action, Change, PLAN_FORMAT, Plan, Target, TargetCredentials};
+pub use diff::diff;
+pub use model::{Action, Entry, Finding, PLAN_FORMAT, Plan, Step, StepKind};
+pub use saved::{PlanError, load};

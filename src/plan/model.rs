@@ -1,13 +1,18 @@
-//! The plan as plain data: what would change for each domain, saved and re-applied as JSON.
+//! The plan as plain data: one entry per domain, an address and the typed steps that make it as
+//! the manifest says, saved and re-applied as JSON.
 
-pub use crate::observe::Blocked;
+use crate::model::{
+    DomainAddress, KeyDrift, RemovedTag, TagChange, TagSet, TagsMode, Target, TargetKey,
+};
+use crate::observe::Blocked;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Marks a file as a saved plan of this version.
-pub const PLAN_FORMAT: &str = "provision-plan/1";
+pub const PLAN_FORMAT: &str = "provision-plan/2";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Plan {
     pub format: String,
     /// The manifest the plan was made from, as given on the command line.
@@ -15,117 +20,90 @@ pub struct Plan {
     /// Every (account, Region) observed, with how to reach it again at apply time.
     pub targets: Vec<Target>,
     /// One entry per manifest domain and per unmanaged live domain, sorted by address.
-    pub changes: Vec<Change>,
+    pub entries: Vec<Entry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Target {
-    pub account: String,
-    /// The name under `accounts`, when the manifest named one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_name: Option<String>,
-    pub region: String,
-    pub credentials: TargetCredentials,
-}
-
-/// How the account's credentials are obtained (a copy of the manifest's, so a saved plan stands alone).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum TargetCredentials {
-    Caller,
-    AssumeRole {
-        role_arn: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        external_id: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        session_name: Option<String>,
-    },
-    Profile {
-        profile: String,
-    },
-}
-
+/// One domain: where it is, what apply does to it, and what it will not change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Change {
-    pub account: String,
-    pub region: String,
-    pub name: String,
-    pub action: Action,
-    /// For people only: apply never decides anything from it.
-    pub reason: String,
-    /// The key the domain should have, as the ARN KMS reports; `None` = the AWS-managed key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encryption_key: Option<String>,
-    /// The AWS-managed key's ARN when `encryption_key` is `None` and the key exists: what a
-    /// domain found already present must have.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub managed_key: Option<String>,
-    /// The key the live domain has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub live_encryption_key: Option<String>,
-    /// The live domain's ARN.
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub address: DomainAddress,
+    /// The live domain's ARN, when it exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    /// Tags a created domain gets.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
-    /// The live domain's tags (what `set_tags` corrects and `remove_tags` removes).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub live_tags: BTreeMap<String, String>,
-    /// `tags_mode: exact`: tags the manifest does not name are removed (never `aws:` ones).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub exact_tags: bool,
-    /// Tags to add or correct on a live domain.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub set_tags: BTreeMap<String, String>,
-    /// Tags to remove from a live domain (`tags_mode: exact`).
+    /// What apply does, in order; empty when nothing is to change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub remove_tags: Vec<String>,
-    /// Why the domain's target could not be observed (`Unreachable` only).
+    pub steps: Vec<Step>,
+    /// Something apply will not change but people must know.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<Blocked>,
+    pub finding: Option<Finding>,
 }
 
-impl Change {
-    /// A change with nothing but its address and action; the rest is filled in by the diff.
-    pub fn new(account: &str, region: &str, name: &str, action: Action) -> Self {
-        Self {
-            account: account.into(),
-            region: region.into(),
-            name: name.into(),
-            action,
-            reason: String::new(),
-            encryption_key: None,
-            managed_key: None,
-            live_encryption_key: None,
-            arn: None,
-            tags: BTreeMap::new(),
-            exact_tags: false,
-            live_tags: BTreeMap::new(),
-            set_tags: BTreeMap::new(),
-            remove_tags: Vec::new(),
-            blocked: None,
+/// One call's worth of change, with exactly the data it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    /// CreateDomain, with the manifest's key and tags.
+    Create {
+        /// The key's ARN as KMS reports it; `None` = the AWS-managed key.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        encryption_key: Option<String>,
+        /// The AWS-managed key's ARN when `encryption_key` is `None` and the key exists: what
+        /// a domain found already present must have.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        managed_key: Option<String>,
+        #[serde(default, skip_serializing_if = "TagSet::is_empty")]
+        tags: TagSet,
+        /// How a domain found already present gets the manifest's tags.
+        #[serde(default)]
+        tags_mode: TagsMode,
+    },
+    /// TagResource: add tags (`old` absent) or correct them.
+    SetTags { tags: Vec<TagChange> },
+    /// UntagResource (`tags_mode: exact`).
+    RemoveTags { tags: Vec<RemovedTag> },
+}
+
+/// Which kind of step: what a report lists as performed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    Create,
+    SetTags,
+    RemoveTags,
+}
+
+impl Step {
+    pub fn kind(&self) -> StepKind {
+        match self {
+            Step::Create { .. } => StepKind::Create,
+            Step::SetTags { .. } => StepKind::SetTags,
+            Step::RemoveTags { .. } => StepKind::RemoveTags,
         }
     }
-
-    /// `account/region/name`, how people and sorting refer to a domain.
-    pub fn address(&self) -> String {
-        format!("{}/{}/{}", self.account, self.region, self.name)
-    }
 }
 
-/// What happens to one domain, each with its own symbol (as Terraform's plan actions).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// What the plan found and apply leaves as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "finding", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Finding {
+    /// The live domain's encryption key differs; CodeArtifact cannot change it.
+    Drift { drift: KeyDrift },
+    /// A live domain the manifest does not name.
+    Unmanaged { encryption_key: String },
+    /// Its (account, Region) could not be observed: apply skips it with the reason.
+    Unreachable { blocked: Blocked },
+}
+
+/// What happens to one domain as people read it, each with its own symbol (as Terraform's plan
+/// actions); derived from an entry's steps and finding, never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Action {
     Create,
     UpdateTags,
     Unchanged,
-    /// The live domain's encryption key differs; CodeArtifact cannot change it, so it is only reported.
     Drift,
-    /// A live domain the manifest does not name; informational.
     Unmanaged,
-    /// Its (account, Region) could not be observed; apply skips it with the reason.
     Unreachable,
 }
 
@@ -162,44 +140,65 @@ impl Action {
             }
         }
     }
+}
+
+impl Entry {
+    pub fn new(address: DomainAddress) -> Self {
+        Self {
+            address,
+            arn: None,
+            steps: Vec::new(),
+            finding: None,
+        }
+    }
+
+    pub fn action(&self) -> Action {
+        match &self.finding {
+            Some(Finding::Unreachable { .. }) => Action::Unreachable,
+            Some(Finding::Unmanaged { .. }) => Action::Unmanaged,
+            Some(Finding::Drift { .. }) => Action::Drift,
+            None if self.steps.iter().any(|s| s.kind() == StepKind::Create) => Action::Create,
+            None if self.steps.is_empty() => Action::Unchanged,
+            None => Action::UpdateTags,
+        }
+    }
 
     /// Whether apply makes a call for it.
-    pub fn is_change(self) -> bool {
-        matches!(self, Action::Create | Action::UpdateTags)
+    pub fn has_changes(&self) -> bool {
+        self.finding.is_none() && !self.steps.is_empty()
     }
 }
 
 impl Plan {
     pub fn count(&self, action: Action) -> usize {
-        self.changes.iter().filter(|c| c.action == action).count()
+        self.entries.iter().filter(|e| e.action() == action).count()
     }
 
-    /// The changes apply reports an outcome for: every manifest domain (unmanaged live domains
+    /// The entries apply reports an outcome for: every manifest domain (unmanaged live domains
     /// are only informational).
-    pub fn reported(&self) -> impl Iterator<Item = &Change> {
-        self.changes
+    pub fn reported(&self) -> impl Iterator<Item = &Entry> {
+        self.entries
             .iter()
-            .filter(|c| c.action != Action::Unmanaged)
+            .filter(|e| e.action() != Action::Unmanaged)
     }
 
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| c.action.is_change())
+        self.entries.iter().any(Entry::has_changes)
     }
 
     /// Mark the changes of targets that cannot be reached now as unreachable (saved plans).
-    pub fn block(&mut self, blocked: &std::collections::BTreeMap<(String, String), Blocked>) {
-        for c in self.changes.iter_mut().filter(|c| c.action.is_change()) {
-            if let Some(b) = blocked.get(&(c.account.clone(), c.region.clone())) {
-                c.action = Action::Unreachable;
-                c.reason = format!("{}: {}", b.code, b.message);
-                c.blocked = Some(b.clone());
+    pub fn block(&mut self, blocked: &BTreeMap<TargetKey, Blocked>) {
+        for e in self.entries.iter_mut().filter(|e| e.has_changes()) {
+            if let Some(b) = blocked.get(&e.address.target()) {
+                e.steps.clear();
+                e.finding = Some(Finding::Unreachable { blocked: b.clone() });
             }
         }
     }
 
-    pub fn target(&self, account: &str, region: &str) -> Option<&Target> {
+    pub fn target(&self, key: &TargetKey) -> Option<&Target> {
         self.targets
             .iter()
-            .find(|t| t.account == account && t.region == region)
+            .find(|t| t.account == key.account && t.region == key.region)
     }
 }

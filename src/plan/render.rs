@@ -1,6 +1,7 @@
 //! Renders a plan for people (Terraform-like, grouped by account and Region) and as JSON for saving.
 
-use super::model::{Action, Change, Plan};
+use super::model::{Action, Entry, Finding, Plan, Step};
+use crate::model::TargetKey;
 use crate::paint::Paint;
 use std::fmt::Write as _;
 
@@ -31,44 +32,44 @@ impl Paint {
     }
 }
 
-/// The plan for people: legend, changes grouped by target, then a one-line tally.
+/// The plan for people: legend, entries grouped by target, then a one-line tally.
 pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
     let paint = Paint(opts.color);
-    let shown = |c: &&Change| opts.verbose || c.action != Action::Unchanged;
+    let shown = |e: &&Entry| opts.verbose || e.action() != Action::Unchanged;
 
     // Sort here rather than trust the producer: a hand-edited saved plan must still render in order.
-    let mut changes: Vec<&Change> = plan.changes.iter().collect();
-    changes.sort_by(|a, b| (&a.account, &a.region, &a.name).cmp(&(&b.account, &b.region, &b.name)));
-    let listed: Vec<&Change> = changes.iter().filter(|c| shown(c)).copied().collect();
+    let mut entries: Vec<&Entry> = plan.entries.iter().collect();
+    entries.sort_by(|a, b| a.address.cmp(&b.address));
+    let listed: Vec<&Entry> = entries.iter().filter(|e| shown(e)).copied().collect();
 
     let mut out = String::new();
     if !listed.is_empty() {
         out.push_str("Domain actions are shown with these symbols:\n");
         for action in Action::ALL {
-            if listed.iter().any(|c| c.action == action) {
+            if listed.iter().any(|e| e.action() == action) {
                 let symbol = paint.action(action, &action.symbol().to_string());
                 let _ = writeln!(out, "  {symbol} {}", action.label());
             }
         }
         out.push('\n');
 
-        let mut target: Option<(&str, &str)> = None;
-        for change in &listed {
-            let here = (change.account.as_str(), change.region.as_str());
-            if target != Some(here) {
+        let mut target: Option<TargetKey> = None;
+        for entry in &listed {
+            let here = entry.address.target();
+            if target.as_ref() != Some(&here) {
                 if target.is_some() {
                     out.push('\n');
                 }
-                target = Some(here);
                 let named = plan
-                    .target(here.0, here.1)
+                    .target(&here)
                     .and_then(|t| t.account_name.as_deref())
                     .map(|n| format!(" ({n})"))
                     .unwrap_or_default();
-                let header = format!("account {}{named} · {}", here.0, here.1);
+                let header = format!("account {}{named} · {}", here.account, here.region);
                 let _ = writeln!(out, "{}", paint.bold(&header));
+                target = Some(here);
             }
-            change_lines(&mut out, change, &paint);
+            entry_lines(&mut out, entry, &paint);
         }
         out.push('\n');
     }
@@ -77,70 +78,103 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
     out
 }
 
+/// `n thing` or `n things`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Why an entry is what it is, in a few words (for people only).
+fn reason(entry: &Entry) -> String {
+    if let Some(f) = &entry.finding {
+        return match f {
+            Finding::Drift { .. } => "encryption key differs".into(),
+            Finding::Unmanaged { .. } => "present in AWS, not in the manifest".into(),
+            Finding::Unreachable { blocked } => format!("{}: {}", blocked.label(), blocked.message),
+        };
+    }
+    let (mut set, mut remove) = (0, 0);
+    for step in &entry.steps {
+        match step {
+            Step::Create { .. } => return "not present".into(),
+            Step::SetTags { tags } => set += tags.len(),
+            Step::RemoveTags { tags } => remove += tags.len(),
+        }
+    }
+    match (set, remove) {
+        (0, 0) => String::new(),
+        (s, 0) => format!("{} to set", plural(s, "tag", "tags")),
+        (0, r) => format!("{} to remove", plural(r, "tag", "tags")),
+        (s, r) => format!("{} to set, {r} to remove", plural(s, "tag", "tags")),
+    }
+}
+
 /// One domain: symbol and name, then what exactly would happen, indented under it.
-fn change_lines(out: &mut String, change: &Change, paint: &Paint) {
+fn entry_lines(out: &mut String, entry: &Entry, paint: &Paint) {
+    let action = entry.action();
     let head = paint.action(
-        change.action,
-        &format!("{} {}", change.action.symbol(), change.name),
+        action,
+        &format!("{} {}", action.symbol(), entry.address.name),
     );
-    if change.reason.is_empty() {
+    let why = reason(entry);
+    if why.is_empty() {
         let _ = writeln!(out, "  {head}");
     } else {
-        let _ = writeln!(
-            out,
-            "  {head}  {}",
-            paint.dim(&format!("({})", change.reason))
-        );
+        let _ = writeln!(out, "  {head}  {}", paint.dim(&format!("({why})")));
     }
     let detail = "      ";
-    match change.action {
-        Action::Create => {
-            let key = change.encryption_key.as_deref().unwrap_or(AWS_MANAGED_KEY);
-            let _ = writeln!(out, "{detail}encryption key: {key}");
-            if !change.tags.is_empty() {
-                let _ = writeln!(out, "{detail}tags:");
-                let width = key_width(change.tags.keys());
-                for (k, v) in &change.tags {
-                    let _ = writeln!(out, "{detail}  {k:<width$} = {v}");
+    for step in &entry.steps {
+        match step {
+            Step::Create {
+                encryption_key,
+                tags,
+                ..
+            } => {
+                let key = encryption_key.as_deref().unwrap_or(AWS_MANAGED_KEY);
+                let _ = writeln!(out, "{detail}encryption key: {key}");
+                if !tags.is_empty() {
+                    let _ = writeln!(out, "{detail}tags:");
+                    let width = key_width(tags.keys());
+                    for (k, v) in tags {
+                        let _ = writeln!(out, "{detail}  {k:<width$} = {v}");
+                    }
+                }
+            }
+            Step::SetTags { tags } => {
+                // A tag the domain lacks is added (`+`); one with another value is corrected (`~`).
+                let width = key_width(tags.iter().map(|t| &t.key));
+                for t in tags {
+                    let (action, line) = match &t.old {
+                        Some(old) => (
+                            Action::UpdateTags,
+                            format!("~ {:<width$} = {old} → {}", t.key, t.new),
+                        ),
+                        None => (Action::Create, format!("+ {:<width$} = {}", t.key, t.new)),
+                    };
+                    let _ = writeln!(out, "{detail}{}", paint.action(action, &line));
+                }
+            }
+            Step::RemoveTags { tags } => {
+                let width = key_width(tags.iter().map(|t| &t.key));
+                for t in tags {
+                    let line = format!("- {:<width$} = {}", t.key, t.old);
+                    let _ = writeln!(out, "{detail}{}", paint.action(Action::Drift, &line));
                 }
             }
         }
-        Action::UpdateTags => {
-            // A tag the domain lacks is added (`+`); one with another value is corrected (`~`).
-            let width = key_width(change.set_tags.keys());
-            for (k, v) in &change.set_tags {
-                let (action, line) = match change.live_tags.get(k) {
-                    Some(old) => (Action::UpdateTags, format!("~ {k:<width$} = {old} → {v}")),
-                    None => (Action::Create, format!("+ {k:<width$} = {v}")),
-                };
-                let _ = writeln!(out, "{detail}{}", paint.action(action, &line));
-            }
-            let mut removed: Vec<&String> = change.remove_tags.iter().collect();
-            removed.sort();
-            for k in removed {
-                let _ = writeln!(
-                    out,
-                    "{detail}{}",
-                    paint.action(Action::Drift, &format!("- {k}"))
-                );
-            }
-        }
-        Action::Drift => {
-            let live = change
-                .live_encryption_key
-                .as_deref()
-                .unwrap_or(AWS_MANAGED_KEY);
-            let wanted = change.encryption_key.as_deref().unwrap_or(AWS_MANAGED_KEY);
+    }
+    match &entry.finding {
+        Some(Finding::Drift { drift }) => {
+            let wanted = drift.wanted.as_deref().unwrap_or(AWS_MANAGED_KEY);
             // Two lines, values aligned: ARNs are long, and the eye compares them column by column.
-            let _ = writeln!(out, "{detail}key: live     {live}");
+            let _ = writeln!(out, "{detail}key: live     {}", drift.live);
             let _ = writeln!(out, "{detail}   ≠ manifest {wanted}");
         }
-        Action::Unmanaged => {
-            if let Some(arn) = &change.arn {
+        Some(Finding::Unmanaged { .. }) => {
+            if let Some(arn) = &entry.arn {
                 let _ = writeln!(out, "{detail}{arn}");
             }
         }
-        Action::Unchanged | Action::Unreachable => {}
+        Some(Finding::Unreachable { .. }) | None => {}
     }
 }
 
@@ -148,7 +182,7 @@ fn key_width<'a>(keys: impl Iterator<Item = &'a String>) -> usize {
     keys.map(|k| k.chars().count()).max().unwrap_or(0)
 }
 
-/// The closing line; it reads the counts from every change, listed or not.
+/// The closing line; it reads the counts from every entry, listed or not.
 fn tally(plan: &Plan) -> String {
     let n = |a| plan.count(a);
     let unreachable = match n(Action::Unreachable) {
@@ -194,31 +228,59 @@ pub fn json(plan: &Plan) -> String {
 
 #[cfg(test)]
 mod tests {
+    //! Fixtures come from the real diff of a resolved manifest against a live state, so that
+    //! what the renderer shows is what a run would show.
     use super::*;
-    use crate::plan::model::{PLAN_FORMAT, Target, TargetCredentials};
-    use std::collections::BTreeMap;
+    use crate::aws::ErrorKind;
+    use crate::model::{DomainAddress, TagsMode, Target, TargetCredentials};
+    use crate::observe::{Blocked, KeyState, LiveDomain, LiveState, LiveTarget};
+    use crate::plan::diff::diff;
+    use crate::resolve::{Desired, Resolved};
 
+    const A: &str = "111122223333";
+    const B: &str = "444455556666";
+    const LOCKED: &str = "999988887777";
     const KEY_A: &str =
-        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     const KEY_B: &str =
         "arn:aws:kms:eu-west-1:444455556666:key/0987dcba-09fe-87dc-65ba-ab0987654321";
 
-    fn change(account: &str, region: &str, name: &str, action: Action, reason: &str) -> Change {
-        Change {
-            reason: reason.into(),
-            ..Change::new(account, region, name, action)
-        }
+    fn managed(account: &str, region: &str) -> String {
+        format!("arn:aws:kms:{region}:{account}:key/aws-managed-codeartifact")
     }
 
-    fn arn(account: &str, region: &str, name: &str) -> String {
-        format!("arn:aws:codeartifact:{region}:{account}:domain/{name}")
-    }
-
-    fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn tags(pairs: &[(&str, &str)]) -> crate::model::TagSet {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    fn want(account: &str, region: &str, name: &str, key: Option<&str>) -> Desired {
+        Desired {
+            address: DomainAddress::new(account, region, name),
+            encryption_key: key.map(str::to_string),
+            tags: Default::default(),
+            tags_mode: TagsMode::Merge,
+            line: 1,
+        }
+    }
+
+    fn live(
+        account: &str,
+        region: &str,
+        name: &str,
+        key: &str,
+        t: &[(&str, &str)],
+    ) -> (String, LiveDomain) {
+        (
+            name.into(),
+            LiveDomain {
+                arn: format!("arn:aws:codeartifact:{region}:{account}:domain/{name}"),
+                encryption_key: key.into(),
+                tags: tags(t),
+            },
+        )
     }
 
     fn target(account: &str, name: Option<&str>, region: &str) -> Target {
@@ -230,98 +292,136 @@ mod tests {
         }
     }
 
-    /// Every action over three targets, deliberately out of order to prove the renderer sorts.
+    /// Every action over four targets, the manifest deliberately out of order.
     fn full_plan() -> Plan {
-        let (a, b) = ("111122223333", "444455556666");
-        let mut create = change(a, "us-east-1", "acme-prod", Action::Create, "not found");
-        create.tags = tags(&[("env", "prod"), ("cost-center", "4711")]);
-        let mut create_kms = change(b, "eu-west-1", "acme-eu", Action::Create, "not found");
-        create_kms.encryption_key = Some(KEY_B.into());
-        let mut update = change(
-            a,
-            "us-east-1",
-            "acme-shared",
-            Action::UpdateTags,
-            "tags differ",
+        let (e1, w2, eu) = ("us-east-1", "us-west-2", "eu-west-1");
+        let mut prod = want(A, e1, "acme-prod", None);
+        prod.tags = tags(&[("env", "prod"), ("cost-center", "4711")]);
+        let mut shared = want(A, e1, "acme-shared", None);
+        shared.tags = tags(&[("team", "platform"), ("env", "shared")]);
+        shared.tags_mode = TagsMode::Exact;
+        let domains = vec![
+            want(B, eu, "acme-eu-old", None),
+            shared,
+            want(B, eu, "acme-eu-dev", None),
+            prod,
+            want(A, w2, "acme-dr", Some("alias/dr")),
+            want(B, eu, "acme-eu", Some("alias/eu")),
+            want(A, e1, "acme-dev", None),
+            want(A, w2, "acme-staging", None),
+            want(LOCKED, e1, "acme-locked", None),
+        ];
+        let mut state = LiveState::default();
+        state.targets.insert(
+            TargetKey::new(A, e1),
+            LiveTarget {
+                domains: [
+                    live(
+                        A,
+                        e1,
+                        "acme-shared",
+                        &managed(A, e1),
+                        &[("env", "dev"), ("owner", "someone"), ("legacy-id", "7")],
+                    ),
+                    live(A, e1, "acme-dev", &managed(A, e1), &[]),
+                ]
+                .into_iter()
+                .collect(),
+                managed_key: Some(managed(A, e1)),
+                ..LiveTarget::default()
+            },
         );
-        update.arn = Some(arn(a, "us-east-1", "acme-shared"));
-        update.live_tags = tags(&[("env", "dev"), ("owner", "someone"), ("legacy-id", "7")]);
-        update.set_tags = tags(&[("team", "platform"), ("env", "shared")]);
-        update.remove_tags = vec!["owner".into(), "legacy-id".into()];
-        let mut drift = change(
-            a,
-            "us-west-2",
-            "acme-dr",
-            Action::Drift,
-            "encryption key differs",
+        state.targets.insert(
+            TargetKey::new(A, w2),
+            LiveTarget {
+                domains: [
+                    live(A, w2, "acme-dr", &managed(A, w2), &[]),
+                    live(A, w2, "acme-staging", &managed(A, w2), &[]),
+                ]
+                .into_iter()
+                .collect(),
+                keys: [(
+                    "alias/dr".to_string(),
+                    KeyState::Symmetric { arn: KEY_A.into() },
+                )]
+                .into_iter()
+                .collect(),
+                managed_key: Some(managed(A, w2)),
+            },
         );
-        drift.encryption_key = Some(KEY_A.into());
-        drift.arn = Some(arn(a, "us-west-2", "acme-dr"));
-        let mut drift_managed = change(
-            b,
-            "eu-west-1",
-            "acme-eu-old",
-            Action::Drift,
-            "encryption key differs",
+        state.targets.insert(
+            TargetKey::new(B, eu),
+            LiveTarget {
+                domains: [
+                    live(B, eu, "acme-eu-old", KEY_B, &[]),
+                    live(B, eu, "acme-eu-dev", &managed(B, eu), &[]),
+                    live(B, eu, "scratch", &managed(B, eu), &[]),
+                ]
+                .into_iter()
+                .collect(),
+                keys: [(
+                    "alias/eu".to_string(),
+                    KeyState::Symmetric { arn: KEY_B.into() },
+                )]
+                .into_iter()
+                .collect(),
+                managed_key: Some(managed(B, eu)),
+            },
         );
-        drift_managed.live_encryption_key = Some(KEY_B.into());
-        let mut unmanaged = change(
-            b,
-            "eu-west-1",
-            "scratch",
-            Action::Unmanaged,
-            "not in the manifest",
+        state.unreachable.insert(
+            TargetKey::new(LOCKED, e1),
+            Blocked {
+                kind: ErrorKind::AccessDenied,
+                code: Some("AccessDeniedException".into()),
+                message: "codeartifact:ListDomains: User is not authorized".into(),
+            },
         );
-        unmanaged.arn = Some(arn(b, "eu-west-1", "scratch"));
-        let unchanged_a = change(a, "us-east-1", "acme-dev", Action::Unchanged, "");
-        let unchanged_b = change(a, "us-west-2", "acme-staging", Action::Unchanged, "");
-        let unchanged_c = change(b, "eu-west-1", "acme-eu-dev", Action::Unchanged, "");
-        let blocked = crate::observe::Blocked {
-            code: "AccessDeniedException".into(),
-            message: "codeartifact:ListDomains: User is not authorized".into(),
-        };
-        let mut unreachable = change(
-            "999988887777",
-            "us-east-1",
-            "acme-locked",
-            Action::Unreachable,
-            "AccessDeniedException: codeartifact:ListDomains: User is not authorized",
-        );
-        unreachable.blocked = Some(blocked);
-        Plan {
-            format: PLAN_FORMAT.into(),
-            manifest: "domains.yaml".into(),
+        let resolved = Resolved {
             targets: vec![
-                target(b, None, "eu-west-1"),
-                target(a, Some("platform"), "us-east-1"),
-                target(a, Some("platform"), "us-west-2"),
+                target(B, None, eu),
+                target(A, Some("platform"), e1),
+                target(A, Some("platform"), w2),
+                target(LOCKED, None, e1),
             ],
-            changes: vec![
-                unmanaged,
-                update,
-                unchanged_c,
-                create,
-                drift,
-                create_kms,
-                unchanged_a,
-                drift_managed,
-                unchanged_b,
-                unreachable,
-            ],
+            domains,
+        };
+        diff("domains.yaml", &resolved, &state)
+    }
+
+    /// `platform`'s us-east-1 with acme-dev and acme-prod as the manifest says, plus `extra`
+    /// domains wanted with the AWS-managed key and live with the given key.
+    fn no_change_plan_with(extra: &[(&str, &str)]) -> Plan {
+        let e1 = "us-east-1";
+        let mut live_domains = vec![
+            live(A, e1, "acme-dev", &managed(A, e1), &[]),
+            live(A, e1, "acme-prod", &managed(A, e1), &[]),
+        ];
+        let mut domains = vec![
+            want(A, e1, "acme-dev", None),
+            want(A, e1, "acme-prod", None),
+        ];
+        for (name, key) in extra {
+            live_domains.push(live(A, e1, name, key, &[]));
+            domains.push(want(A, e1, name, None));
         }
+        let mut state = LiveState::default();
+        state.targets.insert(
+            TargetKey::new(A, e1),
+            LiveTarget {
+                domains: live_domains.into_iter().collect(),
+                managed_key: Some(managed(A, e1)),
+                ..LiveTarget::default()
+            },
+        );
+        let resolved = Resolved {
+            targets: vec![target(A, Some("platform"), e1)],
+            domains,
+        };
+        diff("domains.yaml", &resolved, &state)
     }
 
     fn no_change_plan() -> Plan {
-        let a = "111122223333";
-        Plan {
-            format: PLAN_FORMAT.into(),
-            manifest: "domains.yaml".into(),
-            targets: vec![target(a, Some("platform"), "us-east-1")],
-            changes: vec![
-                change(a, "us-east-1", "acme-dev", Action::Unchanged, ""),
-                change(a, "us-east-1", "acme-prod", Action::Unchanged, ""),
-            ],
-        }
+        no_change_plan_with(&[])
     }
 
     const PLAIN: HumanOptions = HumanOptions {
@@ -344,6 +444,25 @@ mod tests {
     }
 
     #[test]
+    fn a_corrected_tag_reads_old_to_new_and_counts_are_singular_when_one() {
+        let text = human(&full_plan(), &PLAIN);
+        assert!(text.contains("~ env  = dev → shared"), "{text}");
+        assert!(text.contains("+ team = platform"), "{text}");
+        assert!(text.contains("(2 tags to set, 2 to remove)"), "{text}");
+        let mut one = full_plan();
+        let shared = one
+            .entries
+            .iter_mut()
+            .find(|e| e.address.name == "acme-shared")
+            .unwrap();
+        shared.steps.truncate(1);
+        if let Some(Step::SetTags { tags }) = shared.steps.first_mut() {
+            tags.truncate(1);
+        }
+        assert!(human(&one, &PLAIN).contains("(1 tag to set)"));
+    }
+
+    #[test]
     fn human_no_changes() {
         let plan = no_change_plan();
         let text = human(&plan, &PLAIN);
@@ -353,17 +472,15 @@ mod tests {
 
     #[test]
     fn human_no_changes_but_drift() {
-        let mut plan = no_change_plan();
-        let mut drift = change("111122223333", "us-east-1", "acme-old", Action::Drift, "");
-        drift.live_encryption_key = Some(KEY_A.into());
-        plan.changes.push(drift);
+        let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        let plan = no_change_plan_with(&[("acme-old", key)]);
         insta::assert_snapshot!("human_no_changes_but_drift", human(&plan, &PLAIN));
     }
 
     #[test]
     fn human_empty_plan() {
         let plan = Plan {
-            changes: vec![],
+            entries: vec![],
             ..no_change_plan()
         };
         assert_eq!(

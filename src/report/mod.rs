@@ -1,8 +1,9 @@
-//! Report: the outcome of an apply, rendered as a table for people, JSON and Markdown for CI.
+//! Report: the outcome of an apply, rendered as a table for people, JSON and Markdown for CI,
+//! and the progress shown while it runs.
 
 pub mod model;
-pub mod render;
-
-pub use model::{DomainReport, ErrorInfo, Outcome, Report, Summary};
 pub mod notice;
 pub mod progress;
+pub mod render;
+
+pub use model::{Report, Summary};

@@ -1,5 +1,6 @@
 //! The apply report as plain data: one outcome per domain plus a summary, rendered for people and CI.
 
+use crate::apply::{Applied, DomainReport, Outcome};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,74 +28,6 @@ pub struct Summary {
     /// May or may not exist now: a write was in flight when a second interrupt stopped the run,
     /// or its answer was lost and DescribeDomain could not tell.
     pub unknown: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DomainReport {
-    pub account: String,
-    pub region: String,
-    pub name: String,
-    pub outcome: Outcome,
-    /// Calls made for this domain, retries included.
-    pub attempts: u32,
-    #[serde(default)]
-    pub arn: Option<String>,
-    #[serde(default)]
-    pub error: Option<ErrorInfo>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorInfo {
-    pub code: String,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Created,
-    AlreadyPresent,
-    Unchanged,
-    TagsUpdated,
-    Drifted,
-    Failed,
-    Skipped,
-    Unknown,
-}
-
-impl Outcome {
-    pub const ALL: [Outcome; 8] = [
-        Outcome::Created,
-        Outcome::AlreadyPresent,
-        Outcome::Unchanged,
-        Outcome::TagsUpdated,
-        Outcome::Drifted,
-        Outcome::Failed,
-        Outcome::Skipped,
-        Outcome::Unknown,
-    ];
-
-    /// The summary key, spelled as in JSON.
-    pub fn key(self) -> &'static str {
-        match self {
-            Outcome::Created => "created",
-            Outcome::AlreadyPresent => "already_present",
-            Outcome::Unchanged => "unchanged",
-            Outcome::TagsUpdated => "tags_updated",
-            Outcome::Drifted => "drifted",
-            Outcome::Failed => "failed",
-            Outcome::Skipped => "skipped",
-            Outcome::Unknown => "unknown",
-        }
-    }
-
-    /// Whether the domain is as the manifest says after the run.
-    pub fn is_success(self) -> bool {
-        matches!(
-            self,
-            Outcome::Created | Outcome::AlreadyPresent | Outcome::Unchanged | Outcome::TagsUpdated
-        )
-    }
 }
 
 impl Summary {
@@ -134,21 +67,15 @@ impl Summary {
 }
 
 impl Report {
-    pub fn new(
-        mut domains: Vec<DomainReport>,
-        elapsed_seconds: f64,
-        interrupted: bool,
-        throttles: u64,
-    ) -> Self {
-        domains.sort_by(|a, b| {
-            (&a.account, &a.region, &a.name).cmp(&(&b.account, &b.region, &b.name))
-        });
+    pub fn new(applied: Applied) -> Self {
+        let mut domains = applied.domains;
+        domains.sort_by(|a, b| a.address.cmp(&b.address));
         Self {
             summary: Summary::of(&domains),
             domains,
-            elapsed_seconds,
-            interrupted,
-            throttles,
+            elapsed_seconds: applied.elapsed_seconds,
+            interrupted: applied.interrupted,
+            throttles: applied.throttles,
         }
     }
 

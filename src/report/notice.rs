@@ -1,6 +1,6 @@
 //! One-line notices for people while apply runs (what an interrupt does next).
 
-use crate::apply::interrupt::Level;
+use crate::call::interrupt::Level;
 use std::time::Duration;
 
 pub fn interrupted(level: Level, grace: Duration) -> String {

@@ -1,6 +1,8 @@
 //! Progress bars on stderr while apply runs; silent (every method a no-op) when stderr is not a terminal.
 
-use super::model::Outcome;
+use crate::apply::{Events, Outcome};
+use crate::aws::CallError;
+use crate::model::DomainAddress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -44,36 +46,6 @@ impl Progress {
         }
     }
 
-    /// A domain's work began.
-    pub fn started(&self, address: &str) {
-        if let Some(b) = &self.inner {
-            b.note(address.to_owned());
-        }
-    }
-
-    /// A throttled or failed call will be retried after `wait`; shown until the next event.
-    pub fn retrying(&self, address: &str, code: &str, wait: Duration) {
-        if let Some(b) = &self.inner {
-            b.note(format!(
-                "{address}: {code}, retrying in {:.1} s",
-                wait.as_secs_f64()
-            ));
-        }
-    }
-
-    /// A domain is done; the bar advances and the counts update.
-    pub fn finished(&self, address: &str, outcome: Outcome) {
-        if let Some(b) = &self.inner {
-            let i = Outcome::ALL
-                .iter()
-                .position(|o| *o == outcome)
-                .expect("ALL holds every outcome");
-            b.counts[i].fetch_add(1, Ordering::Relaxed);
-            b.bar.inc(1);
-            b.note(format!("{address}: {}", outcome.key().replace('_', " ")));
-        }
-    }
-
     /// A line for people while the run goes on (an interrupt's consequences): above the bar
     /// when there is one, else plainly on stderr.
     pub fn notice(&self, text: &str) {
@@ -87,6 +59,38 @@ impl Progress {
     pub fn finish(&self) {
         if let Some(b) = &self.inner {
             b.bar.finish_and_clear();
+        }
+    }
+}
+
+impl Events for Progress {
+    fn started(&self, address: &DomainAddress) {
+        if let Some(b) = &self.inner {
+            b.note(address.to_string());
+        }
+    }
+
+    /// Shown until the next event.
+    fn retrying(&self, address: &DomainAddress, error: &CallError, wait: Duration) {
+        if let Some(b) = &self.inner {
+            b.note(format!(
+                "{address}: {}, retrying in {:.1} s",
+                error.label(),
+                wait.as_secs_f64()
+            ));
+        }
+    }
+
+    /// The bar advances and the counts update.
+    fn finished(&self, address: &DomainAddress, outcome: Outcome) {
+        if let Some(b) = &self.inner {
+            let i = Outcome::ALL
+                .iter()
+                .position(|o| *o == outcome)
+                .expect("ALL holds every outcome");
+            b.counts[i].fetch_add(1, Ordering::Relaxed);
+            b.bar.inc(1);
+            b.note(format!("{address}: {}", outcome.key().replace('_', " ")));
         }
     }
 }
@@ -123,6 +127,13 @@ mod tests {
 
     fn assert_send_sync<T: Send + Sync>() {}
 
+    fn throttle() -> CallError {
+        CallError {
+            code: Some("ThrottlingException".into()),
+            ..CallError::new(crate::aws::ErrorKind::Throttling, "slow down")
+        }
+    }
+
     #[test]
     fn is_send_and_sync() {
         assert_send_sync::<Progress>();
@@ -132,9 +143,10 @@ mod tests {
     fn disabled_is_a_no_op() {
         let p = Progress::new(3, false);
         assert!(p.inner.is_none());
-        p.started("a/b/c");
-        p.retrying("a/b/c", "ThrottlingException", Duration::from_millis(300));
-        p.finished("a/b/c", Outcome::Created);
+        let a = DomainAddress::new("111122223333", "us-east-1", "c");
+        p.started(&a);
+        p.retrying(&a, &throttle(), Duration::from_millis(300));
+        p.finished(&a, Outcome::Created);
         p.finish();
     }
 
@@ -153,9 +165,9 @@ mod tests {
         .map(|(i, o)| {
             let p = Arc::clone(&p);
             std::thread::spawn(move || {
-                let address = format!("111122223333/us-east-1/d{i}");
+                let address = DomainAddress::new("111122223333", "us-east-1", &format!("d{i}"));
                 p.started(&address);
-                p.retrying(&address, "ThrottlingException", Duration::from_millis(1500));
+                p.retrying(&address, &throttle(), Duration::from_millis(1500));
                 p.finished(&address, o);
             })
         })

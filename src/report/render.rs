@@ -1,6 +1,7 @@
 //! Renders an apply report: aligned text for people, JSON for CI, Markdown for step summaries.
 
-use super::model::{DomainReport, Outcome, Report};
+use super::model::Report;
+use crate::apply::{DomainReport, Outcome};
 use crate::paint::Paint;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -18,7 +19,7 @@ fn per_target(report: &Report) -> BTreeMap<(&str, &str), [usize; N]> {
     let mut targets: BTreeMap<(&str, &str), [usize; N]> = BTreeMap::new();
     for d in &report.domains {
         let row = targets
-            .entry((d.account.as_str(), d.region.as_str()))
+            .entry((d.address.account.as_str(), d.address.region.as_str()))
             .or_default();
         row[index(d.outcome)] += 1;
     }
@@ -62,16 +63,10 @@ fn problems(report: &Report) -> Vec<(Outcome, &'static str, Vec<&DomainReport>)>
     .filter_map(|(o, title)| {
         let mut list: Vec<&DomainReport> =
             report.domains.iter().filter(|d| d.outcome == o).collect();
-        list.sort_by(|a, b| {
-            (&a.account, &a.region, &a.name).cmp(&(&b.account, &b.region, &b.name))
-        });
+        list.sort_by(|a, b| a.address.cmp(&b.address));
         (!list.is_empty()).then_some((o, title, list))
     })
     .collect()
-}
-
-fn address(d: &DomainReport) -> String {
-    format!("{}/{}/{}", d.account, d.region, d.name)
 }
 
 fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
@@ -239,14 +234,14 @@ pub fn text(report: &Report, color: bool) -> String {
             let attempts = plural(d.attempts, "attempt", "attempts");
             match &d.error {
                 Some(e) => {
-                    let _ = writeln!(out, "  {}  {} ({attempts})", address(d), e.code);
+                    let _ = writeln!(out, "  {}  {} ({attempts})", d.address, e.label());
                     // Continuation lines keep the indent, so a multi-line message stays in its block.
                     for line in e.message.lines() {
                         let _ = writeln!(out, "      {line}");
                     }
                 }
                 None => {
-                    let _ = writeln!(out, "  {}  ({attempts})", address(d));
+                    let _ = writeln!(out, "  {}  ({attempts})", d.address);
                 }
             }
         }
@@ -317,14 +312,13 @@ pub fn markdown(report: &Report) -> String {
         out.push_str("| Domain | Code | Attempts | Message |\n| :-- | :-- | --: | :-- |\n");
         for d in list {
             let (code, message) = match &d.error {
-                Some(e) => (format!("`{}`", md_cell(&e.code)), md_cell(&e.message)),
+                Some(e) => (format!("`{}`", md_cell(e.label())), md_cell(&e.message)),
                 None => (String::new(), String::new()),
             };
             let _ = writeln!(
                 out,
                 "| `{}` | {code} | {} | {message} |",
-                address(d),
-                d.attempts
+                d.address, d.attempts
             );
         }
     }
@@ -334,7 +328,31 @@ pub fn markdown(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::model::ErrorInfo;
+    use crate::apply::{Applied, Cause, ErrorInfo};
+    use crate::aws::ErrorKind;
+    use crate::model::DomainAddress;
+
+    fn report(
+        domains: Vec<DomainReport>,
+        elapsed_seconds: f64,
+        interrupted: bool,
+        throttles: u64,
+    ) -> Report {
+        Report::new(Applied {
+            domains,
+            elapsed_seconds,
+            interrupted,
+            throttles,
+        })
+    }
+
+    fn aws_error(kind: ErrorKind, code: &str, message: &str) -> ErrorInfo {
+        ErrorInfo {
+            kind: Cause::Call(kind),
+            code: Some(code.into()),
+            message: message.into(),
+        }
+    }
 
     fn domain(
         account: &str,
@@ -347,13 +365,9 @@ mod tests {
             .is_success()
             .then(|| format!("arn:aws:codeartifact:{region}:{account}:domain/{name}"));
         DomainReport {
-            account: account.into(),
-            region: region.into(),
-            name: name.into(),
-            outcome,
             attempts,
             arn,
-            error: None,
+            ..DomainReport::new(&DomainAddress::new(account, region, name), outcome)
         }
     }
 
@@ -362,14 +376,10 @@ mod tests {
         region: &str,
         name: &str,
         attempts: u32,
-        code: &str,
-        message: &str,
+        error: ErrorInfo,
     ) -> DomainReport {
         DomainReport {
-            error: Some(ErrorInfo {
-                code: code.into(),
-                message: message.into(),
-            }),
+            error: Some(error),
             ..domain(account, region, name, Outcome::Failed, attempts)
         }
     }
@@ -380,12 +390,14 @@ mod tests {
         let mut drifted = domain(a, "us-west-2", "acme-dr", Outcome::Drifted, 1);
         drifted.arn = Some(format!("arn:aws:codeartifact:us-west-2:{a}:domain/acme-dr"));
         drifted.error = Some(ErrorInfo {
-            code: "EncryptionKeyDrift".into(),
+            kind: Cause::KeyDrift,
+            code: None,
             message: "live key aws/codeartifact, manifest arn:aws:kms:us-west-2:111122223333:key/1234abcd".into(),
         });
         let mut skipped = domain(b, "eu-west-1", "acme-eu-next", Outcome::Skipped, 0);
         skipped.error = Some(ErrorInfo {
-            code: "Interrupted".into(),
+            kind: Cause::Call(ErrorKind::Interrupted),
+            code: None,
             message: "not started: the run was interrupted".into(),
         });
         let domains = vec![
@@ -395,8 +407,11 @@ mod tests {
                 "us-east-1",
                 "acme-prod",
                 1,
-                "AccessDeniedException",
-                "User: arn:aws:sts::111122223333:assumed-role/ci/provision is not authorized to perform: codeartifact:CreateDomain",
+                aws_error(
+                    ErrorKind::AccessDenied,
+                    "AccessDeniedException",
+                    "User: arn:aws:sts::111122223333:assumed-role/ci/provision is not authorized to perform: codeartifact:CreateDomain",
+                ),
             ),
             domain(a, "us-east-1", "acme-dev", Outcome::Unchanged, 1),
             domain(a, "us-east-1", "acme-shared", Outcome::TagsUpdated, 2),
@@ -407,13 +422,16 @@ mod tests {
                 "eu-west-1",
                 "acme-eu-big",
                 5,
-                "ServiceQuotaExceededException",
-                "Domain quota | 10 per account\nreached <request a raise>",
+                aws_error(
+                    ErrorKind::Quota,
+                    "ServiceQuotaExceededException",
+                    "Domain quota | 10 per account\nreached <request a raise>",
+                ),
             ),
             skipped,
             domain(a, "us-east-1", "acme-new", Outcome::Created, 3),
         ];
-        Report::new(domains, 3.24, false, 4)
+        report(domains, 3.24, false, 4)
     }
 
     fn clean_report() -> Report {
@@ -423,7 +441,7 @@ mod tests {
             domain(a, "us-east-1", "acme-dev", Outcome::Unchanged, 1),
             domain(a, "us-east-1", "acme-shared", Outcome::TagsUpdated, 1),
         ];
-        Report::new(domains, 0.84, false, 0)
+        report(domains, 0.84, false, 0)
     }
 
     /// Stopped twice: one domain in flight (unknown), the rest never started.
@@ -431,7 +449,8 @@ mod tests {
         let a = "111122223333";
         let mut unknown = domain(a, "us-east-1", "acme-prod", Outcome::Unknown, 1);
         unknown.error = Some(ErrorInfo {
-            code: "Interrupted".into(),
+            kind: Cause::Call(ErrorKind::Interrupted),
+            code: None,
             message: "in flight when the run was stopped; run plan to see whether it exists".into(),
         });
         let domains = vec![
@@ -439,7 +458,7 @@ mod tests {
             unknown,
             domain(a, "us-east-1", "acme-shared", Outcome::Skipped, 0),
         ];
-        Report::new(domains, 71.6, true, 0)
+        report(domains, 71.6, true, 0)
     }
 
     #[test]
@@ -502,7 +521,9 @@ mod tests {
         ] {
             assert!(failed.get(key).is_some(), "domain key `{key}`");
         }
-        assert!(failed["error"].get("code").is_some() && failed["error"].get("message").is_some());
+        for key in ["kind", "code", "message"] {
+            assert!(failed["error"].get(key).is_some(), "error key `{key}`");
+        }
         let back: Report = serde_json::from_str(&json(&mixed_report())).unwrap();
         assert_eq!(back, mixed_report());
     }

@@ -1,44 +1,38 @@
 //! Circuit breakers per (account, Region) and the run's failure tolerance: stop hammering a
 //! target that cannot succeed, and stop starting work once too many domains have failed.
 
-use super::rate_limit::TargetKey;
-use crate::report::ErrorInfo;
+use crate::aws::{CallError, ErrorKind};
+use crate::model::TargetKey;
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Errors that mean every further call to the same target fails the same way.
-pub fn opens_breaker(code: &str) -> bool {
-    matches!(
-        code,
-        "AccessDeniedException"
-            | "AccessDenied"
-            | "ServiceQuotaExceededException"
-            | "CredentialsError"
-            | "UnrecognizedClientException"
-            | "InvalidClientTokenId"
-            | "ExpiredTokenException"
-            | "ExpiredToken"
-            | "InvalidSignatureException"
-            | "SignatureDoesNotMatch"
-    )
+/// Kinds of error after which every further call to the same target fails the same way. A
+/// quota does only when it is the target's (the domain count, met by CreateDomain); a tag-count
+/// quota concerns one domain: the caller says which with `target_quota`.
+pub fn opens_breaker(kind: ErrorKind, target_quota: bool) -> bool {
+    match kind {
+        ErrorKind::AccessDenied | ErrorKind::BadCredentials | ErrorKind::Credentials => true,
+        ErrorKind::Quota => target_quota,
+        _ => false,
+    }
 }
 
 #[derive(Default)]
 pub struct Breakers {
-    open: Mutex<HashMap<TargetKey, ErrorInfo>>,
+    open: Mutex<HashMap<TargetKey, CallError>>,
 }
 
 impl Breakers {
     /// Open the target's breaker with the error that proved it cannot succeed (first error wins).
-    pub fn trip(&self, key: &TargetKey, e: &ErrorInfo) {
+    pub fn trip(&self, key: &TargetKey, e: &CallError) {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         open.entry(key.clone()).or_insert_with(|| e.clone());
     }
 
     /// Why the target is not worth calling any more, if it is not.
-    pub fn reason(&self, key: &TargetKey) -> Option<ErrorInfo> {
+    pub fn reason(&self, key: &TargetKey) -> Option<CallError> {
         let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         open.get(key).cloned()
     }
@@ -97,16 +91,18 @@ impl Tolerance {
     }
 
     /// Why no new work should start, once more domains failed than tolerated.
-    pub fn exceeded(&self) -> Option<ErrorInfo> {
+    pub fn exceeded(&self) -> Option<Exceeded> {
         let allowed = self.allowed?;
         let failed = self.failed.load(Ordering::SeqCst);
-        (failed > allowed).then(|| ErrorInfo {
-            code: "FailureToleranceExceeded".into(),
-            message: format!(
-                "not started: {failed} domains failed, more than the {allowed} that --max-failures tolerates"
-            ),
-        })
+        (failed > allowed).then_some(Exceeded { failed, allowed })
     }
+}
+
+/// More domains failed than `--max-failures` tolerates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exceeded {
+    pub failed: usize,
+    pub allowed: usize,
 }
 
 #[cfg(test)]
@@ -128,23 +124,26 @@ mod tests {
         t.record_failure();
         assert!(t.exceeded().is_none());
         t.record_failure();
-        assert_eq!(t.exceeded().unwrap().code, "FailureToleranceExceeded");
+        assert_eq!(
+            t.exceeded(),
+            Some(Exceeded {
+                failed: 2,
+                allowed: 1
+            })
+        );
         assert!(Tolerance::new(None, 10).exceeded().is_none());
     }
 
     #[test]
     fn the_first_error_opens_a_breaker() {
         let b = Breakers::default();
-        let key = ("111122223333".to_string(), "us-east-1".to_string());
+        let key = TargetKey::new("111122223333", "us-east-1");
         assert!(b.reason(&key).is_none());
-        let e = |code: &str| ErrorInfo {
-            code: code.into(),
-            message: "m".into(),
-        };
-        b.trip(&key, &e("AccessDeniedException"));
-        b.trip(&key, &e("ServiceQuotaExceededException"));
-        assert_eq!(b.reason(&key).unwrap().code, "AccessDeniedException");
-        assert!(opens_breaker("ServiceQuotaExceededException"));
-        assert!(!opens_breaker("ValidationException"));
+        b.trip(&key, &CallError::new(ErrorKind::AccessDenied, "m"));
+        b.trip(&key, &CallError::new(ErrorKind::Quota, "m"));
+        assert_eq!(b.reason(&key).unwrap().kind, ErrorKind::AccessDenied);
+        assert!(opens_breaker(ErrorKind::Quota, true));
+        assert!(!opens_breaker(ErrorKind::Quota, false));
+        assert!(!opens_breaker(ErrorKind::Validation, true));
     }
 }

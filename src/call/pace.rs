@@ -1,14 +1,13 @@
 //! Request rates per (account, Region), separately for writes and reads: an AIMD pacer that halves
 //! on throttling and creeps back up, under a governor limiter that is the hard `--rate` ceiling.
 
+use crate::model::TargetKey;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
-
-pub type TargetKey = (String, String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -116,7 +115,7 @@ mod tests {
     use super::*;
 
     fn key() -> TargetKey {
-        ("111122223333".into(), "us-east-1".into())
+        TargetKey::new("111122223333", "us-east-1")
     }
 
     #[tokio::test(start_paused = true)]

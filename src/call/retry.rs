@@ -3,7 +3,7 @@
 //! all of them. The SDK's own retries are off, so attempts do not multiply.
 
 use super::interrupt::{Interrupt, Level};
-use crate::aws::CallError;
+use crate::aws::{CallError, ErrorKind};
 use rand::Rng;
 use std::future::Future;
 use std::time::Duration;
@@ -44,42 +44,23 @@ pub enum Verdict {
     Final,
 }
 
-/// The one table of retryable errors.
+/// The one table of retryable errors, by kind.
 pub fn classify(e: &CallError) -> Verdict {
-    // Credentials that could not be had because STS throttled the caller: a throttle too.
-    if e.code == "CredentialsError" && e.message.contains("Throttl") {
-        return Verdict::Throttled;
-    }
-    match e.code.as_str() {
-        "ThrottlingException"
-        | "Throttling"
-        | "ThrottledException"
-        | "TooManyRequestsException"
-        | "RequestLimitExceeded"
-        | "SlowDown"
-        | "PriorRequestNotComplete" => Verdict::Throttled,
-        "InternalServerException"
-        | "InternalFailure"
-        | "InternalError"
-        | "ServiceUnavailable"
-        | "KMSInternalException"
-        | "DependencyTimeoutException"
-        | "Timeout"
-        | "ConnectionError"
-        | "IDPCommunicationError"
-        | "RequestTimeout"
-        | "CredentialsError" => Verdict::Transient,
-        _ => match e.status {
-            Some(429) => Verdict::Throttled,
-            Some(500 | 502 | 503 | 504) => Verdict::Transient,
-            _ if e.answer_lost => Verdict::Transient,
-            _ => Verdict::Final,
-        },
+    match e.kind {
+        ErrorKind::Throttling => Verdict::Throttled,
+        ErrorKind::Service | ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Credentials => {
+            Verdict::Transient
+        }
+        ErrorKind::Quota
+        | ErrorKind::Conflict
+        | ErrorKind::NotFound
+        | ErrorKind::AccessDenied
+        | ErrorKind::BadCredentials
+        | ErrorKind::Validation
+        | ErrorKind::Interrupted
+        | ErrorKind::Other => Verdict::Final,
     }
 }
-
-/// The code of the error an interrupted retry loop returns.
-pub const INTERRUPTED: &str = "Interrupted";
 
 /// What happens around each attempt: pacing before, feedback after, news of waits.
 pub trait Pacing {
@@ -150,7 +131,7 @@ impl RetryPolicy {
                 Err(_) => Err(CallError {
                     answer_lost: true,
                     ..CallError::new(
-                        "Timeout",
+                        ErrorKind::Timeout,
                         format!("no answer within {:?}", self.attempt_timeout),
                     )
                 }),
@@ -199,7 +180,7 @@ fn interrupted(answer_lost: bool) -> CallError {
     CallError {
         answer_lost,
         ..CallError::new(
-            INTERRUPTED,
+            ErrorKind::Interrupted,
             "stopped by an interrupt before this call completed",
         )
     }
@@ -208,13 +189,15 @@ fn interrupted(answer_lost: bool) -> CallError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apply::interrupt;
+    use crate::call::interrupt;
     use std::sync::atomic::{AtomicU32, Ordering};
 
     fn err(code: &str, status: u16) -> CallError {
         CallError {
+            kind: ErrorKind::of_service_error(code, status),
+            code: Some(code.into()),
             status: Some(status),
-            ..CallError::new(code, "x")
+            ..CallError::new(ErrorKind::Other, "x")
         }
     }
 
@@ -232,12 +215,12 @@ mod tests {
         assert_eq!(classify(&err("Whatever", 503)), Verdict::Transient);
         assert_eq!(classify(&err("Whatever", 429)), Verdict::Throttled);
         assert_eq!(
-            classify(&CallError::new("CredentialsError", "sts hiccup")),
+            classify(&CallError::new(ErrorKind::Credentials, "sts hiccup")),
             Verdict::Transient
         );
         let lost = CallError {
             answer_lost: true,
-            ..CallError::new("ConnectionError", "")
+            ..CallError::new(ErrorKind::Network, "")
         };
         assert_eq!(classify(&lost), Verdict::Transient);
         for code in [
@@ -304,7 +287,7 @@ mod tests {
             })
             .await;
         assert_eq!(tried.attempts, 1);
-        assert_eq!(tried.result.unwrap_err().code, "AccessDeniedException");
+        assert_eq!(tried.result.unwrap_err().kind, ErrorKind::AccessDenied);
     }
 
     #[tokio::test(start_paused = true)]
@@ -378,7 +361,7 @@ mod tests {
                 if calls.fetch_add(1, Ordering::SeqCst) == 0 {
                     Err(CallError {
                         answer_lost: true,
-                        ..CallError::new("ConnectionError", "reset")
+                        ..CallError::new(ErrorKind::Network, "reset")
                     })
                 } else {
                     Err(err("ConflictException", 409))
@@ -386,7 +369,7 @@ mod tests {
             })
             .await;
         assert!(tried.answer_lost);
-        assert_eq!(tried.result.unwrap_err().code, "ConflictException");
+        assert_eq!(tried.result.unwrap_err().kind, ErrorKind::Conflict);
     }
 
     #[tokio::test(start_paused = true)]
@@ -406,7 +389,7 @@ mod tests {
             trigger.escalate();
         };
         let (tried, ()) = tokio::join!(run, stop);
-        assert_eq!(tried.result.unwrap_err().code, INTERRUPTED);
+        assert_eq!(tried.result.unwrap_err().kind, ErrorKind::Interrupted);
         assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 }

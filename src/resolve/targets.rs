@@ -1,7 +1,7 @@
 //! Which (account, Region) pairs a manifest touches, and with which credentials (pure).
 
 use crate::manifest::{AccountRef, Credentials, Manifest};
-use crate::plan::{Target, TargetCredentials};
+use crate::model::{AccountId, Region, Target, TargetCredentials, TargetKey};
 use std::collections::BTreeMap;
 
 /// Whether the caller's account must be asked (a domain names no account, or a bare id).
@@ -22,7 +22,7 @@ pub fn account_id(account: &AccountRef, caller: Option<&str>) -> String {
 
 /// Every target of the manifest, sorted.
 pub fn targets(manifest: &Manifest, caller: Option<&str>) -> Vec<Target> {
-    let mut out: BTreeMap<(String, String), Target> = BTreeMap::new();
+    let mut out: BTreeMap<TargetKey, Target> = BTreeMap::new();
     for d in &manifest.domains {
         let (account_name, credentials) = match &d.account {
             AccountRef::Named { name, .. } => {
@@ -36,12 +36,13 @@ pub fn targets(manifest: &Manifest, caller: Option<&str>) -> Vec<Target> {
             }
             AccountRef::Caller | AccountRef::Id(_) => (None, TargetCredentials::Caller),
         };
-        let account = account_id(&d.account, caller);
-        out.entry((account.clone(), d.region.clone()))
+        let account = AccountId::from(account_id(&d.account, caller));
+        let region = Region::from(d.region.as_str());
+        out.entry(TargetKey::new(account.clone(), region.clone()))
             .or_insert(Target {
                 account,
                 account_name,
-                region: d.region.clone(),
+                region,
                 credentials,
             });
     }

@@ -2,9 +2,10 @@
 //! whose verdicts feed the pacer back (AIMD) and count the throttles met.
 
 use super::interrupt::Interrupt;
-use super::rate_limit::{Kind, Limiter, TargetKey};
+use super::pace::{Kind, Limiter};
 use super::retry::{Pacing, RetryPolicy, Tried, Verdict};
 use crate::aws::CallError;
+use crate::model::TargetKey;
 use std::future::Future;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,0 +1,14 @@
+//! The engine's vocabulary, below every stage: who (account, Region, credentials), what (a domain's
+//! address), its tags and their delta, and encryption-key references. Plain data and pure rules only.
+
+pub mod address;
+pub mod ids;
+pub mod key;
+pub mod tags;
+pub mod target;
+
+pub use address::{DomainAddress, Duplicate, duplicates};
+pub use ids::{AccountId, Region};
+pub use key::{KeyDrift, MANAGED_KEY_ALIAS, is_managed_alias, key_drift};
+pub use tags::{RemovedTag, TagChange, TagDelta, TagSet, TagsMode};
+pub use target::{Target, TargetCredentials, TargetKey};

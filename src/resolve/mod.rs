@@ -1,0 +1,73 @@
+//! Resolve: who the targets are and what each should hold. The caller's identity (asked of STS
+//! only when a domain names no account or a bare id), the accounts and their credentials, and
+//! each manifest domain at its full address, named once.
+
+mod caller;
+mod desired;
+mod error;
+mod targets;
+
+pub use caller::caller_account;
+pub use desired::Desired;
+pub use error::ResolveError;
+pub use targets::{account_id, needs_caller, targets};
+
+use crate::call::Environment;
+use crate::manifest::Manifest;
+use crate::model::{Target, duplicates};
+
+/// The manifest made concrete: every target, and every domain where it lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub targets: Vec<Target>,
+    /// In manifest order.
+    pub domains: Vec<Desired>,
+}
+
+impl Resolved {
+    /// The manifest's domains in one target.
+    pub fn domains_in<'a>(&'a self, target: &'a Target) -> impl Iterator<Item = &'a Desired> + 'a {
+        self.domains.iter().filter(move |d| {
+            d.address.account == target.account && d.address.region == target.region
+        })
+    }
+}
+
+/// Resolve offline, given the caller's account when known (`None` leaves it a placeholder).
+pub fn resolve_with(manifest: &Manifest, caller: Option<&str>) -> Result<Resolved, ResolveError> {
+    let domains: Vec<Desired> = manifest
+        .domains
+        .iter()
+        .map(|d| Desired::from_manifest(d, caller))
+        .collect();
+    // The manifest could not compare the caller's account with account ids before the caller
+    // was known: the same domain named both ways is caught here, by the same rule.
+    if let Some(d) = duplicates(domains.iter().map(|d| (&d.address, d.line)))
+        .into_iter()
+        .next()
+    {
+        return Err(ResolveError::Duplicate {
+            address: d.key.clone(),
+            first: d.first,
+            second: d.again,
+        });
+    }
+    Ok(Resolved {
+        targets: targets(manifest, caller),
+        domains,
+    })
+}
+
+/// Resolve, asking STS who the caller is when the manifest needs it.
+pub async fn resolve(env: &Environment, manifest: &Manifest) -> Result<Resolved, ResolveError> {
+    let caller = if needs_caller(manifest) {
+        let region = manifest
+            .domains
+            .first()
+            .map_or("us-east-1", |d| d.region.as_str());
+        Some(caller_account(env, region).await?)
+    } else {
+        None
+    };
+    resolve_with(manifest, caller.as_deref())
+}
