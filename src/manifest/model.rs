@@ -112,12 +112,30 @@ pub enum RawTagsMode {
     Exact,
 }
 
+/// The tag rules, in regex forms every common JSON Schema validator accepts
+/// alike: no `\p{..}` classes (Python's `re`, among others, rejects them), no
+/// lookaround (not in every engine) and no `$` anchor (in Python, Java and .NET
+/// it also matches before a final newline, which would let one through).
+/// Control characters (Unicode `Cc`: U+0000–U+001F, U+007F–U+009F) are banned
+/// by *not* matching any of them anywhere; the other characters of `\p{C}`
+/// (format, private use) need Unicode tables, so the semantic validator remains
+/// the precise check.
 fn tags_schema(_: &mut SchemaGenerator) -> Schema {
+    const CONTROL: &str = "[\\x00-\\x1f\\x7f-\\x9f]";
     json_schema!({
         "description": "Tag keys 1–128 characters (no `aws:` prefix), values 0–256 characters; at most 50 tags per domain after merging.",
         "type": "object",
-        "propertyNames": { "minLength": 1, "maxLength": 128, "pattern": "^(?![aA][wW][sS]:)\\P{C}+$" },
-        "additionalProperties": { "type": "string", "maxLength": 256, "pattern": "^\\P{C}*$" },
+        "propertyNames": {
+            "minLength": 1,
+            "maxLength": 128,
+            "not": { "anyOf": [{ "pattern": "^[aA][wW][sS]:" }, { "pattern": CONTROL }] }
+        },
+        // `type` inside `not` too, or a non-string value would also fail the `not`.
+        "additionalProperties": {
+            "type": "string",
+            "maxLength": 256,
+            "not": { "type": "string", "pattern": CONTROL }
+        },
         "maxProperties": 50
     })
 }

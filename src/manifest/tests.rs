@@ -538,13 +538,3 @@ fn too_large() {
     assert!(matches!(err, ManifestError::TooLarge { .. }));
     assert!(err.is_invalid_input());
 }
-
-#[test]
-fn closest_is_conservative() {
-    use super::validate::closest;
-    assert_eq!(
-        closest("encyption_key", ["encryption_key", "tags"]),
-        Some("encryption_key")
-    );
-    assert_eq!(closest("zzzz", ["encryption_key", "tags"]), None);
-}

@@ -1,0 +1,189 @@
+//! The `domains` list: each entry checked, merged with `defaults` and resolved.
+
+use std::ops::Range;
+
+use super::defaults::Defaults;
+use super::duplicates::{Duplicate, duplicates};
+use super::rules::domain_name::domain_name_error;
+use super::rules::key::KeyArn;
+use super::rules::tags::MAX_TAGS;
+use super::{Checked, Validator};
+use crate::manifest::node::{Node, line_of};
+use crate::manifest::schema::Fields;
+use crate::manifest::{AccountRef, DesiredDomain};
+
+/// Where a domain lives, and so what must be unique: the account id (`None`:
+/// the caller's, known only at run time), the Region and the name.
+type Address = (Option<String>, String, String);
+
+impl<'a> Validator<'a> {
+    pub(super) fn domains(
+        &mut self,
+        items: &'a [Node],
+        defaults: &Defaults<'a>,
+    ) -> Vec<DesiredDomain> {
+        let f = Fields::of(Some("RawDomain"));
+        let mut addresses = Vec::new();
+        let mut out = Vec::new();
+        for item in items {
+            if item.as_map().is_none() {
+                continue; // reported by the schema pass
+            }
+            let head = item.head_span(self.cx.text);
+            let name_node = f.str(item, "name");
+            let anchor = name_node.map_or(head.clone(), |(_, n)| n.span.clone());
+            let who = name_node.map_or("this domain".to_string(), |(n, _)| format!("domain `{n}`"));
+
+            let name = name_node.and_then(|(name, n)| match domain_name_error(name) {
+                None => Some(name),
+                Some(reason) => {
+                    let p = self
+                        .problem("manifest::invalid_domain_name", format!("invalid domain name `{name}`: it {reason}"))
+                        .label(n.span.clone(), "invalid domain name")
+                        .help("domain names are 2–50 characters of lowercase letters, digits and `-`, start with a letter and do not end with `-` (e.g. `acme-prod`)");
+                    self.push(p);
+                    None
+                }
+            });
+
+            let account = match f.str(item, "account") {
+                Some((a, n)) => self.resolve_account(a, n),
+                None if f.get(item, "account").is_some() => Checked::Bad,
+                None => match &defaults.account {
+                    Checked::Absent => Checked::Ok(AccountRef::Caller),
+                    other => other.clone(),
+                },
+            };
+
+            let region = match f.str(item, "region") {
+                Some((r, n)) => self.check_region(r, n),
+                None if f.get(item, "region").is_some() => Checked::Bad,
+                None => match defaults.region {
+                    Checked::Absent => {
+                        let p = self
+                            .problem("manifest::missing_region", format!("{who} has no Region"))
+                            .label(anchor.clone(), "no `region` here and no `defaults.region`")
+                            .help("set `region` on the domain, or set `defaults.region` for all domains");
+                        self.push(p);
+                        Checked::Bad
+                    }
+                    other => other,
+                },
+            };
+
+            // Encryption key: the domain's own, else the default.
+            let own_key = f.str(item, "encryption_key");
+            let key = match own_key {
+                Some((k, n)) => match self.check_key(k, n) {
+                    Ok(arn) => Checked::Ok((k, n, arn, false)),
+                    Err(()) => Checked::Bad,
+                },
+                None if f.get(item, "encryption_key").is_some() => Checked::Bad,
+                None => match &defaults.key {
+                    Some((k, n, arn)) => Checked::Ok((
+                        *k,
+                        *n,
+                        arn.as_ref().map(|a| KeyArn {
+                            region: a.region.clone(),
+                        }),
+                        true,
+                    )),
+                    None => Checked::Absent,
+                },
+            };
+            let mut key_ok = !matches!(key, Checked::Bad);
+            if let (Checked::Ok((_, key_node, Some(arn), inherited)), Checked::Ok(region)) =
+                (&key, &region)
+                && arn.region != *region
+            {
+                let mut p = self
+                        .problem(
+                            "manifest::key_region_mismatch",
+                            format!("encryption key of {who} is in {}, but the domain is in {region}", arn.region),
+                        )
+                        .label(key_node.span.clone(), format!("key in {}", arn.region))
+                        .help(format!(
+                            "KMS keys are regional and CodeArtifact needs the key in the domain's Region: use a key in {region}{}",
+                            if *inherited { " (set `encryption_key` on this domain to override the default)" } else { "" }
+                        ));
+                if *inherited {
+                    p = p.also(anchor.clone(), format!("domain in {region}"));
+                }
+                self.push(p);
+                key_ok = false;
+            }
+
+            // Tags: defaults merged with the domain's (domain wins).
+            let mut tags = defaults.tags.clone();
+            let own_tags = f.get(item, "tags");
+            if let Some((tags_key, t)) = own_tags {
+                let own = self.tags(t);
+                let own_count = own.len();
+                tags.extend(own);
+                if tags.len() > MAX_TAGS {
+                    let p = self
+                        .problem("manifest::too_many_tags", format!("{who} has {} tags after merging `defaults.tags`", tags.len()))
+                        .label(tags_key.span.clone(), format!("{own_count} tags here, {} in total with the defaults", tags.len()))
+                        .help(format!(
+                            "AWS allows at most {MAX_TAGS} user tags per domain: `defaults.tags` contributes {}, remove {} tag(s)",
+                            defaults.tags.len(),
+                            tags.len() - MAX_TAGS
+                        ));
+                    self.push(p);
+                }
+            }
+
+            let tags_mode = Self::tags_mode(f.str(item, "tags_mode"))
+                .or(defaults.tags_mode)
+                .unwrap_or_default();
+
+            // Duplicates: (account id or caller, region, name).
+            if let (Some(name), Checked::Ok(acct), Checked::Ok(region), Some((_, name_n))) =
+                (name, &account, &region, name_node)
+            {
+                let address = (
+                    acct.id().map(str::to_string),
+                    region.to_string(),
+                    name.to_string(),
+                );
+                addresses.push((address, name_n.span.clone()));
+            }
+
+            if let (Some(name), Checked::Ok(account), Checked::Ok(region), true) =
+                (name, account, region, key_ok)
+            {
+                let encryption_key = match key {
+                    Checked::Ok((k, ..)) => Some(k.to_string()),
+                    _ => None,
+                };
+                out.push(DesiredDomain {
+                    name: name.to_string(),
+                    account,
+                    region: region.to_string(),
+                    encryption_key,
+                    tags,
+                    tags_mode,
+                    line: line_of(self.cx.text, item.span.start),
+                });
+            }
+        }
+        self.duplicate_domains(addresses);
+        out
+    }
+
+    fn duplicate_domains(&mut self, addresses: Vec<(Address, Range<usize>)>) {
+        for Duplicate { key, again, first } in duplicates(addresses) {
+            let (account, region, name) = key;
+            let where_ = match account {
+                Some(id) => format!("account {id}"),
+                None => "the caller's account".to_string(),
+            };
+            let p = self
+                .problem("manifest::duplicate_domain", format!("domain `{name}` is defined twice for {where_} in {region}"))
+                .label(again, "defined again here")
+                .also(first, "first defined here")
+                .help("a domain name is unique per account and Region; remove one entry or change its name, account or region");
+            self.push(p);
+        }
+    }
+}
