@@ -42,30 +42,32 @@ impl fmt::Display for DomainAddress {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Duplicate<K, P> {
     pub key: K,
+    /// Where the key was first named.
     pub first: P,
+    /// Where it is named again.
     pub again: P,
 }
 
-/// Every key seen more than once, in input order, each repeat paired with the first sighting.
-/// The one rule behind "a domain is named once": the manifest applies it to addresses as
-/// written, resolve again once the caller's account is known.
+/// Every key seen more than once, in input order, each repeat paired with the *first* sighting
+/// (so a key named three times points twice at the same original). The one rule behind "a
+/// domain is named once": the manifest applies it to addresses as written, resolve again once
+/// the caller's account is known. Generic over the key and how a place is located.
 pub fn duplicates<K, P>(items: impl IntoIterator<Item = (K, P)>) -> Vec<Duplicate<K, P>>
 where
-    K: Eq + Hash + Clone,
+    K: Eq + Hash,
     P: Clone,
 {
     let mut seen: HashMap<K, P> = HashMap::new();
     let mut out = Vec::new();
     for (key, at) in items {
-        match seen.get(&key) {
-            Some(first) => out.push(Duplicate {
-                key,
+        if let Some(first) = seen.get(&key) {
+            out.push(Duplicate {
                 first: first.clone(),
+                key,
                 again: at,
-            }),
-            None => {
-                seen.insert(key, at);
-            }
+            });
+        } else {
+            seen.insert(key, at);
         }
     }
     out

@@ -3,7 +3,6 @@
 use std::ops::Range;
 
 use super::defaults::Defaults;
-use super::duplicates::{Duplicate, duplicates};
 use super::rules::domain_name::domain_name_error;
 use super::rules::key::KeyArn;
 use super::rules::tags::MAX_TAGS;
@@ -11,6 +10,7 @@ use super::{Checked, Validator};
 use crate::manifest::node::{Node, line_of};
 use crate::manifest::schema::Fields;
 use crate::manifest::{AccountRef, DesiredDomain};
+use crate::model::{Duplicate, duplicates};
 
 /// Where a domain lives, and so what must be unique: the account id (`None`:
 /// the caller's, known only at run time), the Region and the name.

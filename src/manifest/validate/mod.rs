@@ -12,7 +12,6 @@
 mod accounts;
 mod defaults;
 mod domains;
-mod duplicates;
 mod names;
 mod rules;
 mod settings;
