@@ -257,15 +257,12 @@ async fn authenticated(
         tokio::time::sleep(latency).await;
     }
     let early = match fault {
-        Fault::Deny => Some(ApiError::access_denied(
-            protocol,
-            format!(
-                "User: {} is not authorized to perform: {}:{} (account denied by the emulator)",
-                call.caller_arn, claim.service, op.name
-            ),
-        )),
-        Fault::Throttle { retry_after } => Some(ApiError::throttled(protocol, retry_after)),
-        Fault::ServerError => Some(ApiError::server_fault(protocol)),
+        Fault::Deny => Some(protocol.access_denied(format!(
+            "User: {} is not authorized to perform: {}:{} (account denied by the emulator)",
+            call.caller_arn, claim.service, op.name
+        ))),
+        Fault::Throttle { retry_after } => Some(protocol.throttled(retry_after)),
+        Fault::ServerError => Some(protocol.server_fault()),
         Fault::DropBefore => {
             record("dropped-before-write");
             return Err(Dropped);
@@ -275,7 +272,7 @@ async fn authenticated(
     // The request-rate quotas are CodeArtifact's; STS and KMS have their own, far higher ones.
     let early = early.or_else(|| {
         (protocol == Protocol::RestJson && !ctx.limiter.admit(&call.account, op.kind, second))
-            .then(|| ApiError::throttled(protocol, 1))
+            .then(|| protocol.throttled(1))
     });
     let result = match early {
         Some(e) => Err(e),
