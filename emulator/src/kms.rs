@@ -10,8 +10,9 @@ mod spec;
 use crate::clock;
 use crate::error::ApiError;
 use crate::protocol::Reply;
+use crate::records::{Alias, Key, Record};
 use crate::service::{Call, Ctx, Kind, Operation};
-use crate::state::{Alias, Key, Record, State};
+use crate::state::State;
 use serde_json::{Map, Value, json};
 
 const TARGET_PREFIX: &str = "TrentService.";

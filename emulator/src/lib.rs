@@ -15,6 +15,7 @@ mod journal;
 mod kms;
 mod protocol;
 mod quota;
+mod records;
 mod server;
 mod service;
 pub mod sigv4;

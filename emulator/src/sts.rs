@@ -7,8 +7,8 @@
 use crate::clock;
 use crate::error::ApiError;
 use crate::protocol::{Reply, xml_escape};
+use crate::records::{Record, Session};
 use crate::service::{Call, Ctx, Kind, Operation};
-use crate::state::{Record, Session};
 use sha2::{Digest, Sha256};
 
 const XMLNS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";

@@ -7,8 +7,8 @@ mod validate;
 
 use crate::error::ApiError;
 use crate::protocol::Reply;
+use crate::records::Domain;
 use crate::service::{Call, Ctx, Kind, Operation};
-use crate::state::Domain;
 use hyper::http::Method;
 use serde_json::{Value, json};
 
