@@ -13,6 +13,7 @@ mod error;
 mod faults;
 mod journal;
 mod kms;
+mod operation;
 mod protocol;
 mod quota;
 mod records;
