@@ -8,6 +8,7 @@
 //! Both the `Authorization` header form and presigned URLs (`X-Amz-*` query parameters) are
 //! accepted. Nothing here panics on hostile input: every malformed request is an [`AuthError`].
 
+use crate::clock::DateTime;
 use hmac::{Hmac, Mac};
 use hyper::http::HeaderMap;
 use hyper::http::header::{AUTHORIZATION, HeaderName};
@@ -257,55 +258,24 @@ pub fn amz_date_to_unix(amz_date: &str) -> Option<i64> {
         }
         s.parse().ok()
     };
-    let (year, month, day) = (digits(0..4)?, digits(4..6)?, digits(6..8)?);
-    let (hour, minute, second) = (digits(9..11)?, digits(11..13)?, digits(13..15)?);
-    if !(1..=12).contains(&month) || day < 1 || hour > 23 || minute > 59 || second > 59 {
-        return None;
+    DateTime {
+        year: digits(0..4)?,
+        month: digits(4..6)?,
+        day: digits(6..8)?,
+        hour: digits(9..11)?,
+        minute: digits(11..13)?,
+        second: digits(13..15)?,
     }
-    let days = days_from_civil(year, month, day);
-    // Round-trip rejects impossible days such as 20150230.
-    if civil_from_days(days) != (year, month, day) {
-        return None;
-    }
-    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+    .to_unix()
 }
 
 /// Formats unix seconds as an `x-amz-date` (`20261129T014133Z`).
 pub fn unix_to_amz_date(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
+    let t = DateTime::from_unix(unix);
     format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        secs / 3_600,
-        secs % 3_600 / 60,
-        secs % 60
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
     )
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (month + 9) % 12; // March = 0
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Inverse of [`days_from_civil`] (H. Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 fn incomplete(message: impl Into<String>) -> AuthError {
