@@ -3,8 +3,8 @@
 use crate::config::Faults;
 use crate::error::ApiError;
 use crate::protocol::{Protocol, Reply};
+use crate::records::Record;
 use crate::service::Ctx;
-use crate::state::Record;
 use hyper::http::Method;
 use serde_json::{Value, json};
 

@@ -1,6 +1,4 @@
-//! The one error type every operation returns, and how each wire protocol spells it.
-
-use crate::protocol::Protocol;
+//! The one error type every operation returns; how each wire protocol spells it is `protocol`'s business.
 
 /// An AWS error as a client parses it: HTTP status, error code, message and the
 /// model's extra members (`resourceId`, `resourceType`, `reason`, ...).
@@ -57,35 +55,5 @@ impl ApiError {
 
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(500, "InternalServerException", message)
-    }
-
-    /// Throttling as each protocol's clients recognise it: CodeArtifact answers
-    /// 429 with `Retry-After`; KMS and STS answer 400 with their own codes.
-    pub fn throttled(protocol: Protocol, retry_after: u32) -> Self {
-        let mut e = match protocol {
-            Protocol::RestJson => Self::new(429, "ThrottlingException", "Rate exceeded"),
-            Protocol::Json => Self::new(400, "ThrottlingException", "Rate exceeded"),
-            Protocol::Query => Self::new(400, "Throttling", "Rate exceeded"),
-        };
-        e.retry_after = Some(retry_after);
-        e
-    }
-
-    /// A server-side failure, spelled as each service spells it.
-    pub fn server_fault(protocol: Protocol) -> Self {
-        let code = match protocol {
-            Protocol::RestJson => "InternalServerException",
-            Protocol::Json => "KMSInternalException",
-            Protocol::Query => "InternalFailure",
-        };
-        Self::new(500, code, "An internal error occurred (injected fault)")
-    }
-
-    pub fn access_denied(protocol: Protocol, message: impl Into<String>) -> Self {
-        let code = match protocol {
-            Protocol::RestJson | Protocol::Json => "AccessDeniedException",
-            Protocol::Query => "AccessDenied",
-        };
-        Self::new(403, code, message)
     }
 }

@@ -1,6 +1,6 @@
 //! Append-only JSON-lines journal of state records: what makes acknowledged writes survive `kill -9`.
 
-use crate::state::Record;
+use crate::records::Record;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -163,7 +163,7 @@ fn encode(records: &[Record]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::Record;
+    use crate::records::Record;
 
     fn record(name: &str) -> Record {
         Record::DeleteDomain {

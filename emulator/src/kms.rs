@@ -9,9 +9,11 @@ mod spec;
 
 use crate::clock;
 use crate::error::ApiError;
+use crate::operation::KmsOp;
 use crate::protocol::Reply;
-use crate::service::{Call, Ctx, Kind, Operation};
-use crate::state::{Alias, Key, Record, State};
+use crate::records::{Alias, Key, Record};
+use crate::service::{Call, Ctx};
+use crate::state::State;
 use serde_json::{Map, Value, json};
 
 const TARGET_PREFIX: &str = "TrentService.";
@@ -20,41 +22,31 @@ const DEFAULT_LIMIT: u64 = 50;
 const MAX_PAGE: u64 = 100;
 const MARKER_PREFIX: &str = "v1.";
 
-pub fn operation(headers: &hyper::http::HeaderMap) -> Result<Operation, ApiError> {
+/// The operation `X-Amz-Target` names, or KMS's answer to one it does not serve.
+pub fn operation(headers: &hyper::http::HeaderMap) -> Result<KmsOp, ApiError> {
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let (name, kind) = match target.strip_prefix(TARGET_PREFIX).unwrap_or("") {
-        "CreateKey" => ("CreateKey", Kind::Write),
-        "CreateAlias" => ("CreateAlias", Kind::Write),
-        "DescribeKey" => ("DescribeKey", Kind::Read),
-        "ListAliases" => ("ListAliases", Kind::Read),
-        _ => {
-            return Err(ApiError::new(
+    target
+        .strip_prefix(TARGET_PREFIX)
+        .and_then(KmsOp::named)
+        .ok_or_else(|| {
+            ApiError::new(
                 400,
                 "UnknownOperationException",
                 format!("Operation {target} is not supported by this endpoint"),
-            ));
-        }
-    };
-    Ok(Operation { name, kind })
+            )
+        })
 }
 
-pub fn handle(ctx: &Ctx, call: &Call, op: Operation) -> Result<Reply, ApiError> {
+pub fn handle(ctx: &Ctx, call: &Call, op: KmsOp) -> Result<Reply, ApiError> {
     let input = Input::parse(call.body)?;
-    let out = match op.name {
-        "CreateKey" => create_key(ctx, call, &input)?,
-        "CreateAlias" => create_alias(ctx, call, &input)?,
-        "DescribeKey" => describe_key(ctx, call, &input)?,
-        "ListAliases" => list_aliases(ctx, call, &input)?,
-        other => {
-            return Err(ApiError::new(
-                400,
-                "UnknownOperationException",
-                format!("Operation {other} is not supported by this endpoint"),
-            ));
-        }
+    let out = match op {
+        KmsOp::CreateKey => create_key(ctx, call, &input)?,
+        KmsOp::CreateAlias => create_alias(ctx, call, &input)?,
+        KmsOp::DescribeKey => describe_key(ctx, call, &input)?,
+        KmsOp::ListAliases => list_aliases(ctx, call, &input)?,
     };
     Ok(Reply::json11(&out))
 }

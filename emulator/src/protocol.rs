@@ -1,4 +1,4 @@
-//! The three AWS wire protocols the endpoint speaks, and how replies and errors are encoded in each.
+//! The three AWS wire protocols the endpoint speaks: how replies are encoded in each, and how each spells the errors all services share.
 
 use crate::error::ApiError;
 use serde_json::{Map, Value};
@@ -39,6 +39,36 @@ impl Protocol {
         } else {
             Self::RestJson
         }
+    }
+
+    /// Throttling as this protocol's clients recognise it: CodeArtifact answers
+    /// 429 with `Retry-After`; KMS and STS answer 400 with their own codes.
+    pub fn throttled(self, retry_after: u32) -> ApiError {
+        let mut e = match self {
+            Self::RestJson => ApiError::new(429, "ThrottlingException", "Rate exceeded"),
+            Self::Json => ApiError::new(400, "ThrottlingException", "Rate exceeded"),
+            Self::Query => ApiError::new(400, "Throttling", "Rate exceeded"),
+        };
+        e.retry_after = Some(retry_after);
+        e
+    }
+
+    /// A server-side failure, spelled as each service spells it.
+    pub fn server_fault(self) -> ApiError {
+        let code = match self {
+            Self::RestJson => "InternalServerException",
+            Self::Json => "KMSInternalException",
+            Self::Query => "InternalFailure",
+        };
+        ApiError::new(500, code, "An internal error occurred (injected fault)")
+    }
+
+    pub fn access_denied(self, message: impl Into<String>) -> ApiError {
+        let code = match self {
+            Self::RestJson | Self::Json => "AccessDeniedException",
+            Self::Query => "AccessDenied",
+        };
+        ApiError::new(403, code, message)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Per-account request-rate quotas (AWS: ~100 writes and ~800 reads per second), as fixed one-second windows.
 
-use crate::service::Kind;
+use crate::operation::Kind;
 use std::collections::HashMap;
 use std::sync::Mutex;
 

@@ -5,8 +5,9 @@ use crate::config::{Config, Faults};
 use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::journal::JournalError;
+use crate::operation::Operation;
 use crate::protocol::{Protocol, Reply};
-use crate::service::{Call, Ctx, Operation};
+use crate::service::{Call, Ctx};
 use crate::sigv4::{self, RequestParts};
 use crate::state::Store;
 use crate::{admin, clock, codeartifact, kms, sts};
@@ -251,21 +252,20 @@ async fn authenticated(
         Err(e) => return Ok(Err((protocol, e))),
     };
     let second = now as i64;
-    let record = |outcome: &str| ctx.stats.record(&call.account, second, op.name, outcome);
+    let record = |outcome: &str| ctx.stats.record(&call.account, second, op.name(), outcome);
     let (fault, latency) = ctx.faults.decide(&call.account);
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
     let early = match fault {
-        Fault::Deny => Some(ApiError::access_denied(
-            protocol,
-            format!(
-                "User: {} is not authorized to perform: {}:{} (account denied by the emulator)",
-                call.caller_arn, claim.service, op.name
-            ),
-        )),
-        Fault::Throttle { retry_after } => Some(ApiError::throttled(protocol, retry_after)),
-        Fault::ServerError => Some(ApiError::server_fault(protocol)),
+        Fault::Deny => Some(protocol.access_denied(format!(
+            "User: {} is not authorized to perform: {}:{} (account denied by the emulator)",
+            call.caller_arn,
+            claim.service,
+            op.name()
+        ))),
+        Fault::Throttle { retry_after } => Some(protocol.throttled(retry_after)),
+        Fault::ServerError => Some(protocol.server_fault()),
         Fault::DropBefore => {
             record("dropped-before-write");
             return Err(Dropped);
@@ -274,12 +274,12 @@ async fn authenticated(
     };
     // The request-rate quotas are CodeArtifact's; STS and KMS have their own, far higher ones.
     let early = early.or_else(|| {
-        (protocol == Protocol::RestJson && !ctx.limiter.admit(&call.account, op.kind, second))
-            .then(|| ApiError::throttled(protocol, 1))
+        (protocol == Protocol::RestJson && !ctx.limiter.admit(&call.account, op.kind(), second))
+            .then(|| protocol.throttled(1))
     });
     let result = match early {
         Some(e) => Err(e),
-        None => dispatch(ctx, protocol, &call, op),
+        None => dispatch(ctx, &call, op),
     };
     if fault == Fault::DropAfter {
         record("dropped-after-write");
@@ -292,19 +292,22 @@ async fn authenticated(
     Ok(result.map_err(|e| (protocol, e)))
 }
 
+/// The operation a request names, resolved once; everything after works with the enum.
 fn operation(protocol: Protocol, call: &Call) -> Result<Operation, ApiError> {
-    match protocol {
-        Protocol::RestJson => codeartifact::operation(call.method, &call.path),
-        Protocol::Json => kms::operation(call.headers),
-        Protocol::Query => sts::operation(&call.form()),
-    }
+    Ok(match protocol {
+        Protocol::RestJson => {
+            Operation::CodeArtifact(codeartifact::operation(call.method, &call.path)?)
+        }
+        Protocol::Json => Operation::Kms(kms::operation(call.headers)?),
+        Protocol::Query => Operation::Sts(sts::operation(&call.form())?),
+    })
 }
 
-fn dispatch(ctx: &Ctx, protocol: Protocol, call: &Call, op: Operation) -> Result<Reply, ApiError> {
-    match protocol {
-        Protocol::RestJson => codeartifact::handle(ctx, call, op),
-        Protocol::Json => kms::handle(ctx, call, op),
-        Protocol::Query => sts::handle(ctx, call, op),
+fn dispatch(ctx: &Ctx, call: &Call, op: Operation) -> Result<Reply, ApiError> {
+    match op {
+        Operation::CodeArtifact(op) => codeartifact::handle(ctx, call, op),
+        Operation::Kms(op) => kms::handle(ctx, call, op),
+        Operation::Sts(op) => sts::handle(ctx, call, op),
     }
 }
 

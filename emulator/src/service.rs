@@ -70,20 +70,6 @@ impl Ctx {
     }
 }
 
-/// Whether an operation counts against the read or the write request quota.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Read,
-    Write,
-}
-
-/// An operation a request names, known before it is executed (for quotas and stats).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Operation {
-    pub name: &'static str,
-    pub kind: Kind,
-}
-
 /// One authenticated request, decoded.
 pub struct Call<'a> {
     /// The account the credentials act as.

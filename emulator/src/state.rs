@@ -1,74 +1,11 @@
-//! What the endpoint knows (domains, KMS keys and aliases, STS sessions), changed only through journaled records.
+//! What the endpoint knows (domains, KMS keys and aliases, STS sessions), changed only by applying records, journaled first.
 
 use crate::error::ApiError;
-use crate::journal::Journal;
-use serde::{Deserialize, Serialize};
+use crate::journal::{Journal, JournalError};
+use crate::records::{Alias, Domain, Key, Record, Session};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Mutex;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Domain {
-    pub name: String,
-    pub owner: String,
-    pub region: String,
-    pub created_time: f64,
-    /// ARN of the KMS key, as the service reports it.
-    pub encryption_key: String,
-    pub repository_count: u32,
-    pub asset_size_bytes: u64,
-    /// In the order they were first set, as CodeArtifact lists them.
-    pub tags: Vec<(String, String)>,
-    pub policy: Option<Policy>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Policy {
-    pub revision: String,
-    pub document: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Key {
-    pub id: String,
-    pub account: String,
-    pub region: String,
-    pub key_spec: String,
-    pub key_usage: String,
-    pub description: String,
-    /// AWS-managed (`aws/...` aliases) rather than customer-managed.
-    pub aws_managed: bool,
-    pub created: f64,
-}
-
-impl Key {
-    pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:kms:{}:{}:key/{}",
-            self.region, self.account, self.id
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Alias {
-    /// Full name, `alias/...`.
-    pub name: String,
-    pub target_key_id: String,
-    pub created: f64,
-}
-
-/// Temporary credentials handed out by AssumeRole.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Session {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
-    pub account: String,
-    pub arn: String,
-    pub user_id: String,
-    pub expires: i64,
-}
 
 /// Everything one account has in one Region.
 #[derive(Debug, Default)]
@@ -157,25 +94,6 @@ impl State {
     }
 }
 
-/// One change, as journaled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op")]
-pub enum Record {
-    PutDomain(Domain),
-    DeleteDomain {
-        owner: String,
-        region: String,
-        name: String,
-    },
-    PutKey(Key),
-    PutAlias {
-        account: String,
-        region: String,
-        alias: Alias,
-    },
-    PutSession(Session),
-}
-
 /// State behind one lock, with the journal appended before a change is applied, so
 /// that every write acknowledged to a client is on disk (in the OS) first.
 pub struct Store {
@@ -198,7 +116,7 @@ impl Store {
     }
 
     /// Replay the journal in `dir`, compact it, and keep appending to it.
-    pub fn open(dir: &Path) -> Result<Self, crate::journal::JournalError> {
+    pub fn open(dir: &Path) -> Result<Self, JournalError> {
         let (records, journal) = Journal::open(dir)?;
         let mut state = State::default();
         for r in records {

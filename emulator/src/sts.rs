@@ -6,9 +6,10 @@
 
 use crate::clock;
 use crate::error::ApiError;
+use crate::operation::StsOp;
 use crate::protocol::{Reply, xml_escape};
-use crate::service::{Call, Ctx, Kind, Operation};
-use crate::state::{Record, Session};
+use crate::records::{Record, Session};
+use crate::service::{Call, Ctx};
 use sha2::{Digest, Sha256};
 
 const XMLNS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -25,25 +26,15 @@ const DEFAULT_DURATION: i64 = 3_600;
 const SESSION_TOKEN_LEN: usize = 356;
 
 /// The operation a form-encoded request names.
-pub fn operation(form: &[(String, String)]) -> Result<Operation, ApiError> {
-    let action = form
-        .iter()
-        .find(|(k, _)| k == "Action")
-        .map(|(_, v)| v.as_str());
-    match action {
-        Some("GetCallerIdentity") => Ok(Operation {
-            name: "GetCallerIdentity",
-            kind: Kind::Read,
+pub fn operation(form: &[(String, String)]) -> Result<StsOp, ApiError> {
+    match param(form, "Action") {
+        Some(action) => StsOp::named(action).ok_or_else(|| {
+            ApiError::new(
+                400,
+                "InvalidAction",
+                format!("Could not find operation {action} for version 2011-06-15"),
+            )
         }),
-        Some("AssumeRole") => Ok(Operation {
-            name: "AssumeRole",
-            kind: Kind::Write,
-        }),
-        Some(other) => Err(ApiError::new(
-            400,
-            "InvalidAction",
-            format!("Could not find operation {other} for version 2011-06-15"),
-        )),
         None => Err(ApiError::new(
             400,
             "InvalidAction",
@@ -52,23 +43,16 @@ pub fn operation(form: &[(String, String)]) -> Result<Operation, ApiError> {
     }
 }
 
-pub fn handle(ctx: &Ctx, call: &Call, op: Operation) -> Result<Reply, ApiError> {
+pub fn handle(ctx: &Ctx, call: &Call, op: StsOp) -> Result<Reply, ApiError> {
     let form = call.form();
-    let result = match op.name {
-        "GetCallerIdentity" => get_caller_identity(call),
-        "AssumeRole" => assume_role(ctx, call, &form)?,
-        other => {
-            return Err(ApiError::new(
-                400,
-                "InvalidAction",
-                format!("Could not find operation {other} for version 2011-06-15"),
-            ));
-        }
+    let result = match op {
+        StsOp::GetCallerIdentity => get_caller_identity(call),
+        StsOp::AssumeRole => assume_role(ctx, call, &form)?,
     };
     Ok(Reply::xml(format!(
         "<{name}Response xmlns=\"{XMLNS}\"><{name}Result>{result}</{name}Result>\
          <ResponseMetadata><RequestId>{rid}</RequestId></ResponseMetadata></{name}Response>",
-        name = op.name,
+        name = op.name(),
         rid = xml_escape(call.request_id),
     )))
 }

@@ -3,8 +3,8 @@
 use super::{description, find, summary, validate};
 use crate::error::ApiError;
 use crate::kms;
+use crate::records::{Domain, Record};
 use crate::service::{Call, Ctx};
-use crate::state::{Domain, Record};
 use serde_json::{Value, json};
 
 /// Versions the opaque pagination token, so that its form can change without misreading old ones.

@@ -1,4 +1,4 @@
-//! CodeArtifact (rest-json): routes a request to its operation and renders domains as the API does.
+//! CodeArtifact (rest-json): serves each domain operation and renders domains as the API does.
 
 mod domains;
 mod policy;
@@ -6,54 +6,39 @@ mod tags;
 mod validate;
 
 use crate::error::ApiError;
+use crate::operation::CodeArtifactOp;
 use crate::protocol::Reply;
-use crate::service::{Call, Ctx, Kind, Operation};
-use crate::state::Domain;
+use crate::records::Domain;
+use crate::service::{Call, Ctx};
 use hyper::http::Method;
 use serde_json::{Value, json};
 
-/// The operation named by method and path, as the service model's `http` bindings say.
-pub fn operation(method: &Method, path: &str) -> Result<Operation, ApiError> {
-    use Kind::{Read, Write};
-    let path = path.trim_end_matches('/');
-    let (name, kind) = match (method.as_str(), path) {
-        ("POST", "/v1/domain") => ("CreateDomain", Write),
-        ("GET", "/v1/domain") => ("DescribeDomain", Read),
-        ("DELETE", "/v1/domain") => ("DeleteDomain", Write),
-        ("POST", "/v1/domains") => ("ListDomains", Read),
-        ("POST", "/v1/tag") => ("TagResource", Write),
-        ("POST", "/v1/untag") => ("UntagResource", Write),
-        ("POST", "/v1/tags") => ("ListTagsForResource", Read),
-        ("GET", "/v1/domain/permissions/policy") => ("GetDomainPermissionsPolicy", Read),
-        ("PUT", "/v1/domain/permissions/policy") => ("PutDomainPermissionsPolicy", Write),
-        ("DELETE", "/v1/domain/permissions/policy") => ("DeleteDomainPermissionsPolicy", Write),
-        _ => {
-            return Err(ApiError::validation(
-                "UNKNOWN_OPERATION",
-                format!("No CodeArtifact operation is served at {method} {path}"),
-            ));
-        }
-    };
-    Ok(Operation { name, kind })
+/// The operation named by method and path, or CodeArtifact's answer to a path it does not serve.
+pub fn operation(method: &Method, path: &str) -> Result<CodeArtifactOp, ApiError> {
+    CodeArtifactOp::route(method.as_str(), path).ok_or_else(|| {
+        ApiError::validation(
+            "UNKNOWN_OPERATION",
+            format!(
+                "No CodeArtifact operation is served at {method} {}",
+                path.trim_end_matches('/')
+            ),
+        )
+    })
 }
 
-pub fn handle(ctx: &Ctx, call: &Call, op: Operation) -> Result<Reply, ApiError> {
-    let value = match op.name {
-        "CreateDomain" => domains::create(ctx, call)?,
-        "DescribeDomain" => domains::describe(ctx, call)?,
-        "DeleteDomain" => domains::delete(ctx, call)?,
-        "ListDomains" => domains::list(ctx, call)?,
-        "TagResource" => tags::tag(ctx, call)?,
-        "UntagResource" => tags::untag(ctx, call)?,
-        "ListTagsForResource" => tags::list(ctx, call)?,
-        "GetDomainPermissionsPolicy" => policy::get(ctx, call)?,
-        "PutDomainPermissionsPolicy" => policy::put(ctx, call)?,
-        "DeleteDomainPermissionsPolicy" => policy::delete(ctx, call)?,
-        other => {
-            return Err(ApiError::internal(format!(
-                "operation {other} has no handler"
-            )));
-        }
+pub fn handle(ctx: &Ctx, call: &Call, op: CodeArtifactOp) -> Result<Reply, ApiError> {
+    use CodeArtifactOp as Op;
+    let value = match op {
+        Op::CreateDomain => domains::create(ctx, call)?,
+        Op::DescribeDomain => domains::describe(ctx, call)?,
+        Op::DeleteDomain => domains::delete(ctx, call)?,
+        Op::ListDomains => domains::list(ctx, call)?,
+        Op::TagResource => tags::tag(ctx, call)?,
+        Op::UntagResource => tags::untag(ctx, call)?,
+        Op::ListTagsForResource => tags::list(ctx, call)?,
+        Op::GetDomainPermissionsPolicy => policy::get(ctx, call)?,
+        Op::PutDomainPermissionsPolicy => policy::put(ctx, call)?,
+        Op::DeleteDomainPermissionsPolicy => policy::delete(ctx, call)?,
     };
     Ok(Reply::json(&value))
 }

@@ -2,8 +2,8 @@
 
 use super::{domain_arn, find, validate};
 use crate::error::ApiError;
+use crate::records::{Domain, Policy, Record};
 use crate::service::{Call, Ctx};
-use crate::state::{Domain, Policy, Record};
 use serde_json::{Value, json};
 
 fn resource_policy(d: &Domain, p: &Policy) -> Value {

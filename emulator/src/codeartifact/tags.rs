@@ -2,8 +2,8 @@
 
 use super::{find, validate};
 use crate::error::ApiError;
+use crate::records::Record;
 use crate::service::{Call, Ctx};
-use crate::state::Record;
 use serde_json::{Value, json};
 
 /// User tags per resource, as AWS allows.

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::config::Config;
+use crate::operation::Kind;
 use crate::state::Store;
 use hyper::http::{HeaderMap, HeaderValue, Method};
 
@@ -68,7 +69,7 @@ fn unknown_operations() {
         "x-amz-target",
         HeaderValue::from_static("TrentService.DescribeKey"),
     );
-    assert_eq!(operation(&headers).unwrap().kind, Kind::Read);
+    assert_eq!(operation(&headers).unwrap().kind(), Kind::Read);
 }
 
 #[test]
