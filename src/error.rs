@@ -59,9 +59,6 @@ pub enum Error {
     )]
     Unreachable { domains: usize },
 
-    #[error("nothing to apply")]
-    NothingToApply,
-
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 
@@ -78,10 +75,8 @@ impl Error {
         match self {
             Error::Manifest(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::Resolve(e) if e.is_invalid_input() => Exit::InvalidInput,
-            Error::Plan(
-                crate::plan::PlanError::Invalid { .. } | crate::plan::PlanError::Version { .. },
-            )
-            | Error::NeedsApproval => Exit::InvalidInput,
+            Error::Plan(e) if e.is_invalid_input() => Exit::InvalidInput,
+            Error::NeedsApproval => Exit::InvalidInput,
             Error::Emulator(
                 provision_emulator::StartError::NonLoopback(_)
                 | provision_emulator::StartError::Faults(_),

@@ -3,6 +3,7 @@
 //! manifest → resolve → observe → plan → apply → report; each layer uses only those below it
 //! (see the README's Layout).
 
+pub mod files;
 pub mod model;
 
 pub mod aws;
@@ -22,6 +23,7 @@ pub mod commands;
 pub mod error;
 pub mod exit;
 pub mod paint;
+pub mod text;
 
 pub use error::Error;
 pub use exit::Exit;

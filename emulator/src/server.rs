@@ -282,7 +282,12 @@ async fn authenticated(
         None => dispatch(ctx, &call, op),
     };
     if fault == Fault::DropAfter {
-        record("dropped-after-write");
+        // Only a call that succeeded counts as a write dropped after applying; one that failed
+        // is counted apart, so that error codes in the stats are those clients received.
+        match &result {
+            Ok(_) => record("dropped-after-write"),
+            Err(_) => record("dropped-after-error"),
+        }
         return Err(Dropped);
     }
     match &result {

@@ -10,7 +10,7 @@ use crate::aws::{CallError, Clients, ErrorKind};
 use crate::call::breaker::{Breakers, MaxFailures, Tolerance, opens_breaker};
 use crate::call::interrupt::{Interrupt, Level};
 use crate::call::{Environment, Kind, Tried, pool};
-use crate::model::{MANAGED_KEY_ALIAS, TagDelta, TagSet, TargetKey};
+use crate::model::{MANAGED_KEY_ALIAS, TagDelta, TagSet, TagsMode, TargetKey};
 use crate::observe::{describe_key_once, list_tags_once};
 use crate::plan::diff::tag_steps;
 use crate::plan::{Entry, Finding, Plan, Step, StepKind};
@@ -77,6 +77,14 @@ struct Call<'a> {
     clients: &'a Clients,
     /// Whether a write left for AWS: what a hard stop makes `unknown` rather than `skipped`.
     sent: &'a AtomicBool,
+}
+
+/// What a create step wants, from the plan.
+struct Wanted<'a> {
+    encryption_key: &'a Option<String>,
+    managed_key: &'a Option<String>,
+    tags: &'a TagSet,
+    tags_mode: TagsMode,
 }
 
 /// A domain's report, and the error that proves its target cannot succeed, if any.
@@ -196,7 +204,20 @@ impl Run<'_> {
         report.outcome = Outcome::TagsUpdated;
         for step in &call.entry.steps {
             let (attempts, result) = match step {
-                Step::Create { .. } => return self.create(call, step, report).await,
+                Step::Create {
+                    encryption_key,
+                    managed_key,
+                    tags,
+                    tags_mode,
+                } => {
+                    let wanted = Wanted {
+                        encryption_key,
+                        managed_key,
+                        tags,
+                        tags_mode: *tags_mode,
+                    };
+                    return self.create(call, &wanted, report).await;
+                }
                 Step::SetTags { .. } | Step::RemoveTags { .. } => {
                     let Some(arn) = report.arn.clone() else {
                         let e =
@@ -208,42 +229,36 @@ impl Run<'_> {
             };
             report.attempts += attempts;
             if let Err(e) = result {
-                return self.failed(report, e, false);
+                return failed(report, e);
             }
             report.steps.push(step.kind());
         }
         Done::of(report)
     }
+}
 
-    /// A call that ended in error: the domain's verdict, and whether it opens the breaker.
-    fn failed(&self, report: DomainReport, e: CallError, on_create: bool) -> Done {
-        let trip = opens_breaker(e.kind, on_create).then(|| e.clone());
-        let verdict = create::ended(&e, false);
-        Done {
-            report: conclude(report, verdict),
-            trip,
-        }
+/// A tag call that ended in error: the domain's verdict, and whether it opens the breaker (a
+/// tag-count quota concerns this domain only; a refusal, the whole target).
+fn failed(report: DomainReport, e: CallError) -> Done {
+    let trip = opens_breaker(e.kind, false).then(|| e.clone());
+    let verdict = create::ended(&e, false);
+    Done {
+        report: conclude(report, verdict),
+        trip,
     }
+}
 
-    async fn create(&self, call: &Call<'_>, step: &Step, mut report: DomainReport) -> Done {
-        let Step::Create {
-            encryption_key,
-            managed_key,
-            tags,
-            tags_mode,
-        } = step
-        else {
-            return Done::of(report);
-        };
+impl Run<'_> {
+    async fn create(&self, call: &Call<'_>, wanted: &Wanted<'_>, mut report: DomainReport) -> Done {
         let name = &call.entry.address.name;
         let codeartifact = &call.clients.codeartifact;
-        let sdk = sdk_tags(tags);
+        let sdk = sdk_tags(wanted.tags);
         let tried = self
             .write(call, || async {
                 let out = codeartifact
                     .create_domain()
                     .domain(name)
-                    .set_encryption_key(encryption_key.clone())
+                    .set_encryption_key(wanted.encryption_key.clone())
                     .set_tags((!sdk.is_empty()).then(|| sdk.clone()))
                     .send()
                     .await?;
@@ -251,13 +266,12 @@ impl Run<'_> {
             })
             .await;
         report.attempts += tried.attempts;
-        report.steps.push(StepKind::Create);
         let mut facts = Facts {
             create: tried.result,
             answer_lost: tried.answer_lost,
             described: None,
-            named_key: encryption_key.clone(),
-            managed_key: managed_key.clone().map(|m| Ok(Some(m))),
+            named_key: wanted.encryption_key.clone(),
+            managed_key: wanted.managed_key.clone().map(|m| Ok(Some(m))),
         };
         let verdict = loop {
             match create::decide(&facts) {
@@ -276,42 +290,42 @@ impl Run<'_> {
                 }
             }
         };
-        // A domain-count quota on CreateDomain, or a refusal of any call, stops the target.
-        let trip = match &verdict {
-            Verdict::Ended {
-                outcome: Outcome::Failed,
-                error,
-            } => opens_breaker(error.kind, true).then(|| error.clone()),
-            _ => None,
+        let (present, trip) = match &verdict {
+            Verdict::Present { arn, .. } => (arn.clone(), None),
+            // A domain-count quota on CreateDomain, or a refusal of any call, stops the target.
+            Verdict::Ended { error, .. } => {
+                (None, opens_breaker(error.kind, true).then(|| error.clone()))
+            }
+            Verdict::Created { .. } | Verdict::Drifted { .. } => (None, None),
         };
-        let Verdict::Present { arn, conflict } = verdict else {
-            return Done {
-                report: conclude(report, verdict),
-                trip,
-            };
-        };
-        report.outcome = if conflict {
-            Outcome::AlreadyPresent
-        } else {
-            Outcome::Created
-        };
-        report.arn = arn.clone();
-        let Some(arn) = arn else {
-            return Done::of(report);
+        let report = conclude(report, verdict);
+        let Some(arn) = present else {
+            return Done { report, trip };
         };
         // Another run's domain (or one created out of band) gets the manifest's tags too; the
         // correction is recorded in the steps, the outcome stays what the create found.
-        let listed = self.read(call, || list_tags_once(call.clients, &arn)).await;
+        self.correct_tags(call, wanted, &arn, report).await
+    }
+
+    /// ListTagsForResource, then the tag steps that make it the manifest's.
+    async fn correct_tags(
+        &self,
+        call: &Call<'_>,
+        wanted: &Wanted<'_>,
+        arn: &str,
+        mut report: DomainReport,
+    ) -> Done {
+        let listed = self.read(call, || list_tags_once(call.clients, arn)).await;
         report.attempts += listed.attempts;
         let live = match listed.result {
             Ok(t) => t,
-            Err(e) => return self.failed(report, e, false),
+            Err(e) => return failed(report, e),
         };
-        for step in tag_steps(TagDelta::between(tags, &live, *tags_mode)) {
-            let (n, result) = self.tag_step(call, &arn, &step).await;
+        for step in tag_steps(TagDelta::between(wanted.tags, &live, wanted.tags_mode)) {
+            let (n, result) = self.tag_step(call, arn, &step).await;
             report.attempts += n;
             if let Err(e) = result {
-                return self.failed(report, e, false);
+                return failed(report, e);
             }
             report.steps.push(step.kind());
         }
@@ -413,15 +427,18 @@ impl Run<'_> {
     }
 }
 
-/// A finished create's verdict on the report.
+/// A finished create's verdict on the report. The create counts as a step performed when the
+/// domain exists afterwards (made by us, or found there).
 fn conclude(mut report: DomainReport, verdict: Verdict) -> DomainReport {
     match verdict {
         Verdict::Created { arn } => {
+            report.steps.push(StepKind::Create);
             report.outcome = Outcome::Created;
             report.arn = arn;
             report
         }
         Verdict::Present { arn, conflict } => {
+            report.steps.push(StepKind::Create);
             report.outcome = if conflict {
                 Outcome::AlreadyPresent
             } else {
@@ -431,6 +448,7 @@ fn conclude(mut report: DomainReport, verdict: Verdict) -> DomainReport {
             report
         }
         Verdict::Drifted { arn, drift } => {
+            report.steps.push(StepKind::Create);
             report.arn = arn;
             with_error(report, Outcome::Drifted, (&drift).into())
         }

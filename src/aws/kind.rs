@@ -9,7 +9,8 @@ use std::fmt;
 pub enum ErrorKind {
     /// Slow down (429, ThrottlingException and kin), also STS throttling behind credentials.
     Throttling,
-    /// A service quota is reached (ServiceQuotaExceededException): asking again will not help.
+    /// A service quota is reached (ServiceQuotaExceededException: CodeArtifact's domain count on
+    /// CreateDomain, its tag count on TagResource): asking again will not help.
     Quota,
     /// The resource exists already (ConflictException).
     Conflict,
@@ -46,7 +47,7 @@ impl ErrorKind {
             | "RequestLimitExceeded"
             | "SlowDown"
             | "PriorRequestNotComplete" => Self::Throttling,
-            "ServiceQuotaExceededException" | "LimitExceededException" => Self::Quota,
+            "ServiceQuotaExceededException" => Self::Quota,
             "ConflictException" | "AlreadyExistsException" => Self::Conflict,
             "ResourceNotFoundException" | "NotFoundException" => Self::NotFound,
             "AccessDeniedException" | "AccessDenied" => Self::AccessDenied,
@@ -67,12 +68,10 @@ impl ErrorKind {
             | "IDPCommunicationError" => Self::Service,
             "RequestTimeout" => Self::Timeout,
             "ValidationException" => Self::Validation,
+            // An unknown code says only as much as its status: slow down, the service failed,
+            // or the request was refused (final, and no reason to stop the whole target).
             _ => match status {
                 429 => Self::Throttling,
-                403 => Self::AccessDenied,
-                404 => Self::NotFound,
-                409 => Self::Conflict,
-                402 => Self::Quota,
                 500..=599 => Self::Service,
                 400..=499 => Self::Validation,
                 _ => Self::Other,
@@ -124,6 +123,16 @@ mod tests {
         assert_eq!(k("Whatever", 429), ErrorKind::Throttling);
         assert_eq!(k("Whatever", 400), ErrorKind::Validation);
         assert_eq!(k("ValidationException", 400), ErrorKind::Validation);
+        // Unknown codes are judged by their status only as far as it is unambiguous.
+        for status in [402, 403, 404, 409] {
+            assert_eq!(k("Whatever", status), ErrorKind::Validation, "{status}");
+        }
+        assert_eq!(k("Whatever", 302), ErrorKind::Other);
+        assert_eq!(k("RequestTimeout", 408), ErrorKind::Timeout);
+        assert_eq!(k("AccessDenied", 403), ErrorKind::AccessDenied);
+        assert_eq!(k("ResourceNotFoundException", 404), ErrorKind::NotFound);
+        assert_eq!(k("IncompleteSignature", 403), ErrorKind::BadCredentials);
+        assert_eq!(k("LimitExceededException", 400), ErrorKind::Validation);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! SDK configuration for one (account, Region): the standard credential chain, a profile, or an
-//! assumed role; SDK retries off (the apply module owns retries); optional endpoint override.
+//! assumed role; SDK retries off (the call layer owns retries); optional endpoint override.
 
 use crate::model::TargetCredentials;
 use aws_config::retry::RetryConfig;
@@ -62,7 +62,7 @@ impl Connection {
     fn loader(&self, region: &str) -> aws_config::ConfigLoader {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
-            // One attempt: the apply module's retry owner decides, honouring Retry-After.
+            // One attempt: the call layer's retry owner decides, honouring Retry-After.
             .retry_config(RetryConfig::standard().with_max_attempts(1))
             .timeout_config(
                 TimeoutConfig::builder()

@@ -143,6 +143,9 @@ mod tests {
         b.trip(&key, &CallError::new(ErrorKind::Quota, "m"));
         assert_eq!(b.reason(&key).unwrap().kind, ErrorKind::AccessDenied);
         assert!(opens_breaker(ErrorKind::Quota, true));
+        assert!(opens_breaker(ErrorKind::BadCredentials, false));
+        assert!(opens_breaker(ErrorKind::Credentials, false));
+        assert!(!opens_breaker(ErrorKind::Throttling, true));
         assert!(!opens_breaker(ErrorKind::Quota, false));
         assert!(!opens_breaker(ErrorKind::Validation, true));
     }

@@ -223,6 +223,12 @@ mod tests {
             ..CallError::new(ErrorKind::Network, "")
         };
         assert_eq!(classify(&lost), Verdict::Transient);
+        // A 5xx may follow an applied write (its answer counts as lost): retried.
+        let failed = CallError {
+            answer_lost: true,
+            ..err("InternalServerException", 500)
+        };
+        assert_eq!(classify(&failed), Verdict::Transient);
         for code in [
             "ValidationException",
             "AccessDeniedException",

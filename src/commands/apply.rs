@@ -10,6 +10,7 @@ use crate::plan::Plan;
 use crate::plan::render::{self as plan_render, HumanOptions};
 use crate::report::progress::Progress;
 use crate::report::{Report, notice, render as report_render};
+use crate::resolve::resolve;
 use crate::{Error, Exit};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -17,14 +18,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub async fn run(args: ApplyArgs, global: &GlobalArgs) -> Result<Exit, Error> {
-    // Everything that can be checked without a network call is checked first.
-    let saved = match ManifestFormat::from_path(&args.input) {
-        Some(_) => None,
-        None => Some(crate::plan::load(&args.input)?),
-    };
-    let manifest = match saved {
-        None => Some(manifest::load(&args.input)?),
-        Some(_) => None,
+    // Everything that can be checked without a network call is checked first. A saved plan
+    // brings its manifest back: the plan is applied only if the manifest still produces it.
+    let (saved, manifest) = match ManifestFormat::from_path(&args.input) {
+        Some(_) => (None, manifest::load(&args.input)?),
+        None => {
+            let plan = crate::plan::load(&args.input)?;
+            let manifest = manifest::load(Path::new(&plan.manifest))?;
+            (Some(plan), manifest)
+        }
     };
     let mut session = Session::connect(global, &args.engine).await?;
     let result = run_with(&args, &mut session, saved, manifest).await;
@@ -36,17 +38,18 @@ async fn run_with(
     args: &ApplyArgs,
     session: &mut Session,
     saved: Option<Plan>,
-    manifest: Option<manifest::Manifest>,
+    manifest: manifest::Manifest,
 ) -> Result<Exit, Error> {
-    let plan = match (saved, manifest) {
-        (Some(mut plan), _) => {
+    let plan = match saved {
+        Some(mut plan) => {
+            let resolved = resolve(&session.env, &manifest).await?;
+            crate::plan::bind(&args.input, &plan, &manifest, &resolved)?;
             session.env.connect(&plan.targets).await;
             let blocked = verify(&session.env, &plan.targets).await?;
             plan.block(&blocked);
             plan
         }
-        (None, Some(m)) => session.plan(&args.input, &m).await?,
-        (None, None) => return Err(Error::NothingToApply),
+        None => session.plan(&args.input, &manifest).await?,
     };
     let color = std::io::stdout().is_terminal();
     print!(

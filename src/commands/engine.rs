@@ -49,7 +49,12 @@ impl Session {
         let resolved = resolve::resolve(&self.env, manifest).await?;
         self.env.connect(&resolved.targets).await;
         let live = observe::observe(&self.env, &resolved).await?;
-        Ok(plan::diff(&path.display().to_string(), &resolved, &live))
+        Ok(plan::diff(
+            &path.display().to_string(),
+            &manifest.digest,
+            &resolved,
+            &live,
+        ))
     }
 
     /// Stop the embedded endpoint, if any, after in-flight requests.

@@ -19,6 +19,14 @@ pub enum ManifestError {
         cause: std::io::Error,
     },
 
+    /// A FIFO, a device or a directory: reading it could block or never end.
+    #[error("manifest {} is {kind}, not a regular file", path.display())]
+    #[diagnostic(
+        code(manifest::not_a_file),
+        help("give the path of the manifest file itself")
+    )]
+    NotAFile { path: PathBuf, kind: &'static str },
+
     /// The file name has no `.yaml`, `.yml` or `.toml` extension.
     #[error("unsupported manifest file {}: expected a .yaml, .yml or .toml extension", path.display())]
     #[diagnostic(

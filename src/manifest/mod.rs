@@ -25,6 +25,7 @@ pub mod regions;
 mod schema;
 mod validate;
 
+use crate::files::ReadError;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -59,6 +60,8 @@ impl Format {
 /// A validated manifest with all defaults resolved.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Manifest {
+    /// `sha256:` and the hex digest of the manifest's text: what a saved plan is bound to.
+    pub digest: String,
     /// Accounts declared under `accounts`, in file order.
     pub accounts: Vec<AccountSpec>,
     /// Domains in file order.
@@ -135,23 +138,19 @@ pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
         path: path.to_path_buf(),
         cause,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    if size > MAX_MANIFEST_BYTES {
-        return Err(ManifestError::TooLarge {
-            name,
-            size,
-            limit: MAX_MANIFEST_BYTES,
-        });
-    }
-    // The file may grow between the check and the read: never read more than
-    // the limit plus one byte.
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(file, MAX_MANIFEST_BYTES + 1),
-        &mut bytes,
-    )
-    .map_err(io)?;
+    let bytes = match crate::files::read_limited(path, MAX_MANIFEST_BYTES) {
+        Ok(b) => b,
+        Err(ReadError::Io(cause)) => return Err(io(cause)),
+        Err(ReadError::TooLarge { size, limit }) => {
+            return Err(ManifestError::TooLarge { name, size, limit });
+        }
+        Err(ReadError::NotAFile(kind)) => {
+            return Err(ManifestError::NotAFile {
+                path: path.to_path_buf(),
+                kind,
+            });
+        }
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         io(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -191,7 +190,19 @@ pub fn parse_str(
     };
     let root =
         parsed.map_err(|errors| invalid(validate::syntax_problems(&named, source, errors)))?;
-    validate::validate(&root, source, &named, format == Format::Toml).map_err(invalid)
+    let mut manifest =
+        validate::validate(&root, source, &named, format == Format::Toml).map_err(invalid)?;
+    manifest.digest = digest(source);
+    Ok(manifest)
+}
+
+/// The digest a saved plan records of its manifest.
+pub fn digest(source: &str) -> String {
+    use sha2::Digest;
+    format!(
+        "sha256:{}",
+        hex::encode(sha2::Sha256::digest(source.as_bytes()))
+    )
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::hash::Hash;
 
 /// Where a domain lives and what it is called: how people, sorting and the plan refer to it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DomainAddress {
     pub account: AccountId,
     pub region: Region,

@@ -17,6 +17,7 @@ pub fn is_managed_alias(key_ref: &str) -> bool {
 
 /// A live domain whose key is not the wanted one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KeyDrift {
     /// The live domain's key ARN.
     pub live: String,

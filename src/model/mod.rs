@@ -10,5 +10,5 @@ pub mod target;
 pub use address::{DomainAddress, Duplicate, duplicates};
 pub use ids::{AccountId, Region};
 pub use key::{KeyDrift, MANAGED_KEY_ALIAS, is_managed_alias, key_drift};
-pub use tags::{RemovedTag, TagChange, TagDelta, TagSet, TagsMode};
+pub use tags::{RemovedTag, TagChange, TagDelta, TagSet, TagsMode, is_reserved_tag};
 pub use target::{Target, TargetCredentials, TargetKey};

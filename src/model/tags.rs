@@ -20,6 +20,7 @@ pub enum TagsMode {
 
 /// A tag to add (`old` is `None`) or correct.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TagChange {
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,6 +30,7 @@ pub struct TagChange {
 
 /// A tag to remove, with the value it has now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RemovedTag {
     pub key: String,
     pub old: String,
@@ -44,7 +46,7 @@ pub struct TagDelta {
 }
 
 /// `aws:` tags belong to AWS; no mode ever removes them (and the manifest cannot name them).
-pub fn is_reserved(key: &str) -> bool {
+pub fn is_reserved_tag(key: &str) -> bool {
     key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:"))
 }
 
@@ -64,7 +66,7 @@ impl TagDelta {
             TagsMode::Merge => Vec::new(),
             TagsMode::Exact => live
                 .iter()
-                .filter(|(k, _)| !wanted.contains_key(*k) && !is_reserved(k))
+                .filter(|(k, _)| !wanted.contains_key(*k) && !is_reserved_tag(k))
                 .map(|(k, v)| RemovedTag {
                     key: k.clone(),
                     old: v.clone(),

@@ -28,6 +28,7 @@ impl fmt::Display for TargetKey {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Target {
     pub account: AccountId,
     /// The name under `accounts`, when the manifest named one.
@@ -48,7 +49,7 @@ impl Target {
 
 /// How the account's credentials are obtained (a copy of the manifest's, so a saved plan stands alone).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TargetCredentials {
     Caller,
     AssumeRole {

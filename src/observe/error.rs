@@ -3,21 +3,14 @@
 
 use crate::aws::CallError;
 use crate::model::TargetKey;
+use crate::text::plural;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("cannot observe every account and Region ({}); nothing was changed", count(problems.len()))]
+#[error("cannot observe every account and Region ({}); nothing was changed", plural(problems.len(), "problem", "problems"))]
 #[diagnostic(code(provision::observe))]
 pub struct ObserveError {
     #[related]
     pub problems: Vec<TargetProblem>,
-}
-
-fn count(n: usize) -> String {
-    if n == 1 {
-        "1 problem".into()
-    } else {
-        format!("{n} problems")
-    }
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

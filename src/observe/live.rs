@@ -14,6 +14,7 @@ pub struct LiveState {
 
 /// Why a target could not be observed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Blocked {
     pub kind: ErrorKind,
     /// AWS's error code, when AWS answered.

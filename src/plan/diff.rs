@@ -7,7 +7,9 @@ use crate::observe::{KeyState, LiveState, LiveTarget};
 use crate::resolve::{Desired, Resolved};
 use std::collections::BTreeSet;
 
-pub fn diff(manifest: &str, resolved: &Resolved, live: &LiveState) -> Plan {
+/// `manifest` and `digest` name the manifest the plan is made from, so that applying it later
+/// can check that it is still the same.
+pub fn diff(manifest: &str, digest: &str, resolved: &Resolved, live: &LiveState) -> Plan {
     let empty = LiveTarget::default();
     let mut entries = Vec::new();
     let mut named: BTreeSet<&DomainAddress> = BTreeSet::new();
@@ -43,6 +45,7 @@ pub fn diff(manifest: &str, resolved: &Resolved, live: &LiveState) -> Plan {
     Plan {
         format: PLAN_FORMAT.into(),
         manifest: manifest.into(),
+        manifest_digest: digest.into(),
         targets: resolved.targets.clone(),
         entries,
     }
@@ -160,7 +163,7 @@ mod tests {
             targets: Vec::new(),
             domains: domains.to_vec(),
         };
-        diff("m.yaml", &resolved, &state)
+        diff("m.yaml", "sha256:0", &resolved, &state)
     }
 
     fn actions(p: &Plan) -> Vec<(&str, Action)> {

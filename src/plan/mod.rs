@@ -1,6 +1,7 @@
 //! Plan: the pure diff of the resolved manifest against the live state, the plan as plain data
 //! (entries of typed steps), its renderers (human, JSON) and saved plans.
 
+pub mod bind;
 pub mod diff;
 pub mod model;
 pub mod render;
@@ -8,4 +9,4 @@ pub mod saved;
 
 pub use diff::diff;
 pub use model::{Action, Entry, Finding, PLAN_FORMAT, Plan, Step, StepKind};
-pub use saved::{PlanError, load};
+pub use saved::{PlanError, bind, load};

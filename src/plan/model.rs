@@ -17,6 +17,8 @@ pub struct Plan {
     pub format: String,
     /// The manifest the plan was made from, as given on the command line.
     pub manifest: String,
+    /// Its digest (`sha256:…`): applying the plan checks the manifest still has it.
+    pub manifest_digest: String,
     /// Every (account, Region) observed, with how to reach it again at apply time.
     pub targets: Vec<Target>,
     /// One entry per manifest domain and per unmanaged live domain, sorted by address.

@@ -3,6 +3,7 @@
 use super::model::{Action, Entry, Finding, Plan, Step};
 use crate::model::TargetKey;
 use crate::paint::Paint;
+use crate::text::plural;
 use std::fmt::Write as _;
 
 /// How the human form is drawn.
@@ -76,11 +77,6 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
     out.push_str(&tally(plan));
     out.push('\n');
     out
-}
-
-/// `n thing` or `n things`.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Why an entry is what it is, in a few words (for people only).
@@ -385,7 +381,7 @@ mod tests {
             ],
             domains,
         };
-        diff("domains.yaml", &resolved, &state)
+        diff("domains.yaml", "sha256:0", &resolved, &state)
     }
 
     /// `platform`'s us-east-1 with acme-dev and acme-prod as the manifest says, plus `extra`
@@ -417,7 +413,7 @@ mod tests {
             targets: vec![target(A, Some("platform"), e1)],
             domains,
         };
-        diff("domains.yaml", &resolved, &state)
+        diff("domains.yaml", "sha256:0", &resolved, &state)
     }
 
     fn no_change_plan() -> Plan {

@@ -1,8 +1,19 @@
-//! Saved plans: read back a plan written by `provision plan --out`, refusing other formats and
-//! versions with a message that says what to do.
+//! Saved plans: read back a plan written by `provision plan --out` (a regular file, size-limited,
+//! strictly parsed), refusing other formats and versions with a message that says what to do,
+//! and bound to its manifest: the same digest, and nothing the manifest does not produce.
 
+use super::bind::mismatches;
 use super::model::{PLAN_FORMAT, Plan};
+use crate::files::{ReadError, read_limited};
+use crate::manifest::Manifest;
+use crate::resolve::Resolved;
 use std::path::{Path, PathBuf};
+
+/// A saved plan larger than this is refused unread (a plan of 100 000 domains is about 60 MB).
+pub const MAX_PLAN_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How many of a plan's differences from its manifest are listed; the rest are counted.
+const SHOWN: usize = 20;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum PlanError {
@@ -22,6 +33,28 @@ pub enum PlanError {
     )]
     Version { path: PathBuf, found: String },
 
+    #[error("{} was made from {manifest}, which has changed since", path.display())]
+    #[diagnostic(
+        code(provision::plan_stale),
+        help(
+            "a saved plan applies only to the manifest it was made from: make a new plan with `provision plan {manifest} --out PLAN.json`"
+        )
+    )]
+    ManifestChanged { path: PathBuf, manifest: String },
+
+    #[error("{} is not what its manifest {manifest} produces; nothing was changed:\n{}", path.display(), problems.join("\n"))]
+    #[diagnostic(
+        code(provision::plan_tampered),
+        help(
+            "the plan was edited after it was made, or made by another manifest: make a new plan with `provision plan {manifest} --out PLAN.json`"
+        )
+    )]
+    NotFromManifest {
+        path: PathBuf,
+        manifest: String,
+        problems: Vec<String>,
+    },
+
     // The cause is in the message and not a `source`, so that miette prints it once.
     #[error("cannot read {}: {cause}", path.display())]
     #[diagnostic(code(provision::read))]
@@ -31,13 +64,61 @@ pub enum PlanError {
     },
 }
 
+impl PlanError {
+    /// Every refusal of the plan itself is invalid input; failing to read it is not.
+    pub fn is_invalid_input(&self) -> bool {
+        !matches!(self, PlanError::Read { .. })
+    }
+}
+
 /// Load the plan at `path`.
 pub fn load(path: &Path) -> Result<Plan, PlanError> {
-    let text = std::fs::read_to_string(path).map_err(|cause| PlanError::Read {
+    let invalid = |reason: String| PlanError::Invalid {
         path: path.to_path_buf(),
-        cause,
-    })?;
+        reason,
+    };
+    let bytes = match read_limited(path, MAX_PLAN_BYTES) {
+        Ok(b) => b,
+        Err(ReadError::Io(cause)) => {
+            return Err(PlanError::Read {
+                path: path.to_path_buf(),
+                cause,
+            });
+        }
+        Err(e) => return Err(invalid(e.to_string())),
+    };
+    let text = String::from_utf8(bytes).map_err(|_| invalid("it is not UTF-8 text".into()))?;
     parse(path, &text)
+}
+
+/// Check that `plan` (loaded from `path`) is bound to `manifest`: the same digest, and every
+/// target and change one that the manifest, resolved, produces.
+pub fn bind(
+    path: &Path,
+    plan: &Plan,
+    manifest: &Manifest,
+    resolved: &Resolved,
+) -> Result<(), PlanError> {
+    if plan.manifest_digest != manifest.digest {
+        return Err(PlanError::ManifestChanged {
+            path: path.to_path_buf(),
+            manifest: plan.manifest.clone(),
+        });
+    }
+    let mut problems = mismatches(plan, resolved);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    if problems.len() > SHOWN {
+        let rest = problems.len() - SHOWN;
+        problems.truncate(SHOWN);
+        problems.push(format!("… and {rest} more"));
+    }
+    Err(PlanError::NotFromManifest {
+        path: path.to_path_buf(),
+        manifest: plan.manifest.clone(),
+        problems,
+    })
 }
 
 fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
@@ -83,11 +164,11 @@ mod tests {
         assert!(matches!(parse(p, "{}"), Err(PlanError::Invalid { .. })));
         assert!(matches!(parse(p, "[1]"), Err(PlanError::Invalid { .. })));
         let unknown = format!(
-            r#"{{"format":"{PLAN_FORMAT}","manifest":"m.yaml","targets":[],"entries":[],"extra":1}}"#
+            r#"{{"format":"{PLAN_FORMAT}","manifest":"m.yaml","manifest_digest":"sha256:0","targets":[],"entries":[],"extra":1}}"#
         );
         assert!(matches!(parse(p, &unknown), Err(PlanError::Invalid { .. })));
         let ok = format!(
-            r#"{{"format":"{PLAN_FORMAT}","manifest":"m.yaml","targets":[],"entries":[]}}"#
+            r#"{{"format":"{PLAN_FORMAT}","manifest":"m.yaml","manifest_digest":"sha256:0","targets":[],"entries":[]}}"#
         );
         assert!(parse(p, &ok).is_ok());
     }

@@ -3,6 +3,7 @@
 use super::model::Report;
 use crate::apply::{DomainReport, Outcome};
 use crate::paint::Paint;
+use crate::text::plural;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -67,11 +68,6 @@ fn problems(report: &Report) -> Vec<(Outcome, &'static str, Vec<&DomainReport>)>
         (!list.is_empty()).then_some((o, title, list))
     })
     .collect()
-}
-
-fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Seconds under a minute keep a decimal (runs are short); longer runs read as minutes.

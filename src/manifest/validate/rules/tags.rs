@@ -25,7 +25,7 @@ pub(crate) fn tag_error(key: &str, value: &str) -> Option<TagError> {
     let len = key.chars().count();
     if len == 0 || len > 128 {
         Some(TagError::KeyLength(len))
-    } else if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+    } else if crate::model::is_reserved_tag(key) {
         Some(TagError::ReservedPrefix)
     } else if let Some(c) = key.chars().find(|c| is_other(*c)) {
         Some(TagError::KeyChar(c))

@@ -1,0 +1,247 @@
+//! A saved plan is bound to its manifest: applying it checks that every target and every change
+//! in it is one the manifest produces, so that a plan edited on its way between CI jobs cannot
+//! act on an account, a domain or a tag the manifest never named.
+
+use super::model::{Entry, Finding, Plan, Step};
+use crate::model::{DomainAddress, TagsMode, is_reserved_tag};
+use crate::resolve::{Desired, Resolved};
+use std::collections::HashMap;
+
+/// At most this many tags on a domain (CodeArtifact's limit): no step may name more.
+const MAX_TAGS: usize = 50;
+
+/// Every way the plan differs from what its manifest produces, in plan order.
+pub fn mismatches(plan: &Plan, resolved: &Resolved) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in &plan.targets {
+        match resolved
+            .targets
+            .iter()
+            .find(|r| r.account == t.account && r.region == t.region)
+        {
+            None => out.push(format!("target {} is not one the manifest names", t.key())),
+            Some(r) if r.credentials != t.credentials => out.push(format!(
+                "target {}: the plan's credentials are not the manifest's",
+                t.key()
+            )),
+            Some(_) => {}
+        }
+    }
+    let desired: HashMap<&DomainAddress, &Desired> =
+        resolved.domains.iter().map(|d| (&d.address, d)).collect();
+    for e in &plan.entries {
+        if let Err(why) = entry(e, desired.get(&e.address).copied()) {
+            out.push(format!("{}: {why}", e.address));
+        }
+    }
+    out
+}
+
+fn entry(e: &Entry, desired: Option<&Desired>) -> Result<(), String> {
+    if let Some(arn) = e.arn.as_ref().filter(|arn| !is_domain_arn(arn, &e.address)) {
+        return Err(format!("its ARN `{arn}` is not this domain's"));
+    }
+    let Some(d) = desired else {
+        // Only what the plan merely reports may be outside the manifest.
+        return match (&e.finding, e.steps.is_empty()) {
+            (Some(Finding::Unmanaged { .. }), true) => Ok(()),
+            _ => Err("the manifest does not name this domain".into()),
+        };
+    };
+    if e.steps.len() > 3 {
+        return Err(format!(
+            "{} steps, more than a domain ever needs",
+            e.steps.len()
+        ));
+    }
+    for step in &e.steps {
+        match step {
+            Step::Create {
+                tags, tags_mode, ..
+            } => {
+                if tags != &d.tags || *tags_mode != d.tags_mode {
+                    return Err("the tags to create it with are not the manifest's".into());
+                }
+            }
+            Step::SetTags { tags } => {
+                if tags.len() > MAX_TAGS || tags.iter().any(|t| d.tags.get(&t.key) != Some(&t.new))
+                {
+                    return Err("a tag to set is not the manifest's".into());
+                }
+            }
+            Step::RemoveTags { tags } => {
+                if d.tags_mode != TagsMode::Exact {
+                    return Err("it removes tags, but the manifest merges them".into());
+                }
+                if tags.len() > MAX_TAGS
+                    || tags
+                        .iter()
+                        .any(|t| d.tags.contains_key(&t.key) || is_reserved_tag(&t.key))
+                {
+                    return Err("a tag to remove is the manifest's or AWS's".into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `arn:PARTITION:codeartifact:REGION:ACCOUNT:domain/NAME` of exactly this address.
+fn is_domain_arn(arn: &str, a: &DomainAddress) -> bool {
+    let mut parts = arn.splitn(6, ':');
+    let (
+        Some("arn"),
+        Some(_partition),
+        Some("codeartifact"),
+        Some(region),
+        Some(account),
+        Some(rest),
+    ) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    )
+    else {
+        return false;
+    };
+    a.region == region
+        && a.account == account
+        && rest.strip_prefix("domain/") == Some(a.name.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{RemovedTag, TagChange, TagSet, Target, TargetCredentials};
+    use crate::plan::model::PLAN_FORMAT;
+
+    const A: &str = "111122223333";
+
+    fn tags(pairs: &[(&str, &str)]) -> TagSet {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn resolved(mode: TagsMode) -> Resolved {
+        Resolved {
+            targets: vec![Target {
+                account: A.into(),
+                account_name: None,
+                region: "us-east-1".into(),
+                credentials: TargetCredentials::Caller,
+            }],
+            domains: vec![Desired {
+                address: DomainAddress::new(A, "us-east-1", "d"),
+                encryption_key: None,
+                tags: tags(&[("env", "prod")]),
+                tags_mode: mode,
+                line: 1,
+            }],
+        }
+    }
+
+    fn plan(entries: Vec<Entry>) -> Plan {
+        Plan {
+            format: PLAN_FORMAT.into(),
+            manifest: "m.yaml".into(),
+            manifest_digest: "sha256:0".into(),
+            targets: resolved(TagsMode::Merge).targets,
+            entries,
+        }
+    }
+
+    fn at(name: &str, steps: Vec<Step>) -> Entry {
+        Entry {
+            steps,
+            ..Entry::new(DomainAddress::new(A, "us-east-1", name))
+        }
+    }
+
+    fn create(t: TagSet) -> Step {
+        Step::Create {
+            encryption_key: None,
+            managed_key: None,
+            tags: t,
+            tags_mode: TagsMode::Merge,
+        }
+    }
+
+    #[test]
+    fn what_the_manifest_produces_is_accepted() {
+        let p = plan(vec![at("d", vec![create(tags(&[("env", "prod")]))])]);
+        assert!(mismatches(&p, &resolved(TagsMode::Merge)).is_empty());
+    }
+
+    #[test]
+    fn another_account_another_domain_or_other_tags_are_refused() {
+        let mut p = plan(vec![at("d", vec![create(tags(&[("env", "prod")]))])]);
+        p.targets.push(Target {
+            account: "999900001111".into(),
+            account_name: None,
+            region: "us-east-1".into(),
+            credentials: TargetCredentials::AssumeRole {
+                role_arn: "arn:aws:iam::999900001111:role/x".into(),
+                external_id: None,
+                session_name: None,
+            },
+        });
+        p.entries.push(Entry {
+            steps: vec![create(TagSet::new())],
+            ..Entry::new(DomainAddress::new("999900001111", "us-east-1", "evil"))
+        });
+        p.entries
+            .push(at("d", vec![create(tags(&[("env", "dev")]))]));
+        let m = mismatches(&p, &resolved(TagsMode::Merge));
+        assert_eq!(m.len(), 3, "{m:?}");
+        assert!(m[0].contains("999900001111/us-east-1"), "{m:?}");
+    }
+
+    #[test]
+    fn an_arn_of_another_domain_and_removals_in_merge_mode_are_refused() {
+        let mut e = at(
+            "d",
+            vec![Step::SetTags {
+                tags: vec![TagChange {
+                    key: "env".into(),
+                    old: None,
+                    new: "prod".into(),
+                }],
+            }],
+        );
+        e.arn = Some(format!("arn:aws:codeartifact:us-east-1:{A}:domain/other"));
+        let m = mismatches(&plan(vec![e.clone()]), &resolved(TagsMode::Merge));
+        assert_eq!(m.len(), 1, "{m:?}");
+        e.arn = Some(format!("arn:aws:codeartifact:us-east-1:{A}:domain/d"));
+        assert!(mismatches(&plan(vec![e]), &resolved(TagsMode::Merge)).is_empty());
+
+        let removal = |key: &str| {
+            at(
+                "d",
+                vec![Step::RemoveTags {
+                    tags: vec![RemovedTag {
+                        key: key.into(),
+                        old: "x".into(),
+                    }],
+                }],
+            )
+        };
+        assert_eq!(
+            mismatches(&plan(vec![removal("old")]), &resolved(TagsMode::Merge)).len(),
+            1
+        );
+        assert!(mismatches(&plan(vec![removal("old")]), &resolved(TagsMode::Exact)).is_empty());
+        assert_eq!(
+            mismatches(
+                &plan(vec![removal("aws:cloudformation:stack")]),
+                &resolved(TagsMode::Exact)
+            )
+            .len(),
+            1
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! Hostile input, probed as an attacker would: each defect found pinned through the real binary
+//! against the endpoint, so that it cannot come back.
+
+mod support;
+
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+use support::{config, manifest, world};
+
+const PLATFORM: &str = "111122223333";
+const STRANGER: &str = "999900001111";
+
+fn edit(path: &std::path::Path, f: impl FnOnce(&mut Value)) {
+    let mut plan: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    f(&mut plan);
+    std::fs::write(path, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn a_tampered_plan_cannot_act_on_an_account_the_manifest_never_named() {
+    let w = world(config()).await;
+    let m = w.write(
+        "domains.yaml",
+        &manifest("  - { name: acme, account: platform }\n"),
+    );
+    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
+        .await
+        .expect(0);
+    edit(&w.path("plan.json"), |p| {
+        p["targets"].as_array_mut().unwrap().push(json!({
+            "account": STRANGER,
+            "region": "us-east-1",
+            "credentials": {"kind": "assume_role", "role_arn": format!("arn:aws:iam::{STRANGER}:role/x")}
+        }));
+        p["entries"].as_array_mut().unwrap().push(json!({
+            "address": {"account": STRANGER, "region": "us-east-1", "name": "evil"},
+            "steps": [{"step": "create", "tags_mode": "merge"}]
+        }));
+    });
+    let run = w.run(&["apply", "plan.json", "--auto-approve"]).await;
+    run.expect(3);
+    assert!(
+        run.stderr.contains("not what its manifest") && run.stderr.contains(STRANGER),
+        "{}",
+        run.stderr
+    );
+    assert!(w.domains(STRANGER, "us-east-1").await.is_empty());
+    assert!(
+        w.domains(PLATFORM, "us-east-1").await.is_empty(),
+        "nothing at all was done"
+    );
+}
+
+#[tokio::test]
+async fn a_plan_whose_tags_or_arn_were_edited_is_refused() {
+    let w = world(config()).await;
+    let m = w.write(
+        "domains.yaml",
+        &manifest("  - { name: acme, account: platform, tags: { env: prod } }\n  - { name: other, account: platform }\n"),
+    );
+    let ca = w.codeartifact(PLATFORM, "us-east-1").await;
+    for d in ["acme", "other"] {
+        ca.create_domain().domain(d).send().await.unwrap();
+    }
+    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
+        .await
+        .expect(0);
+    let plan = w.path("plan.json");
+    let original = std::fs::read_to_string(&plan).unwrap();
+    // The tag step of `acme` pointed at `other`'s ARN.
+    edit(&plan, |p| {
+        for e in p["entries"].as_array_mut().unwrap() {
+            if e["address"]["name"] == "acme" {
+                e["arn"] = json!(format!(
+                    "arn:aws:codeartifact:us-east-1:{PLATFORM}:domain/other"
+                ));
+            }
+        }
+    });
+    let run = w.run(&["apply", "plan.json", "--auto-approve"]).await;
+    run.expect(3);
+    assert!(
+        run.stderr.contains("is not this domain's"),
+        "{}",
+        run.stderr
+    );
+    // A tag value the manifest does not say, and an `aws:` tag removed.
+    std::fs::write(&plan, &original).unwrap();
+    edit(&plan, |p| {
+        for e in p["entries"].as_array_mut().unwrap() {
+            if e["address"]["name"] == "acme" {
+                e["steps"] = json!([
+                    {"step": "set_tags", "tags": [{"key": "env", "new": "hacked"}]},
+                    {"step": "remove_tags", "tags": [{"key": "aws:cloudformation:stack", "old": "s"}]}
+                ]);
+            }
+        }
+    });
+    let run = w.run(&["apply", "plan.json", "--auto-approve"]).await;
+    run.expect(3);
+    assert!(run.stderr.contains("not the manifest's"), "{}", run.stderr);
+    // Unknown fields are refused.
+    std::fs::write(&plan, &original).unwrap();
+    edit(&plan, |p| p["entries"][0]["extra"] = json!(1));
+    w.run(&["apply", "plan.json", "--auto-approve"])
+        .await
+        .expect(3);
+    let tags = ca
+        .list_tags_for_resource()
+        .resource_arn(format!(
+            "arn:aws:codeartifact:us-east-1:{PLATFORM}:domain/acme"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(tags.tags().iter().all(|t| t.value() != "hacked"));
+    // The untouched plan still applies.
+    std::fs::write(&plan, &original).unwrap();
+    w.run(&["apply", "plan.json", "--auto-approve"])
+        .await
+        .expect(0);
+}
+
+#[tokio::test]
+async fn a_plan_is_refused_once_its_manifest_changed() {
+    let w = world(config()).await;
+    let m = w.write(
+        "domains.yaml",
+        &manifest("  - { name: acme, account: platform }\n"),
+    );
+    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
+        .await
+        .expect(0);
+    w.write(
+        "domains.yaml",
+        &manifest("  - { name: acme2, account: platform }\n"),
+    );
+    let run = w.run(&["apply", "plan.json", "--auto-approve"]).await;
+    run.expect(3);
+    assert!(run.stderr.contains("plan_stale"), "{}", run.stderr);
+    assert!(w.domains(PLATFORM, "us-east-1").await.is_empty());
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_fifo_or_a_device_is_refused_at_once_as_manifest_or_plan() {
+    let w = world(config()).await;
+    let fifo = w.path("f.yaml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = Instant::now();
+    let run = w.run(&["validate", fifo.to_str().unwrap()]).await;
+    run.expect(3);
+    assert!(run.stderr.contains("a FIFO"), "{}", run.stderr);
+    std::os::unix::fs::symlink("/dev/zero", w.path("zero.json")).unwrap();
+    let run = w.run(&["apply", "zero.json", "--auto-approve"]).await;
+    run.expect(3);
+    assert!(run.stderr.contains("a device"), "{}", run.stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+}
