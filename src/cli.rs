@@ -22,6 +22,9 @@ pub struct GlobalArgs {
     /// Send every AWS call to this endpoint (as AWS_ENDPOINT_URL does).
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// Allow an endpoint over plain HTTP on another machine (signed requests in clear text).
+    #[arg(long, global = true)]
+    pub allow_insecure_endpoint: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -59,6 +59,10 @@ pub enum Error {
     )]
     Unreachable { domains: usize },
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    InsecureEndpoint(#[from] crate::aws::endpoint::InsecureEndpoint),
+
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 
@@ -76,12 +80,42 @@ impl Error {
             Error::Manifest(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::Resolve(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::Plan(e) if e.is_invalid_input() => Exit::InvalidInput,
-            Error::NeedsApproval => Exit::InvalidInput,
+            Error::NeedsApproval | Error::InsecureEndpoint(_) => Exit::InvalidInput,
             Error::Emulator(
                 provision_emulator::StartError::NonLoopback(_)
                 | provision_emulator::StartError::Faults(_),
             ) => Exit::InvalidInput,
             _ => Exit::Failure,
         }
+    }
+}
+
+/// The error as people read it: miette's graphical report (no colour: only provision's own
+/// colours pass the output's escaping), or, should the renderer fail or panic on some input,
+/// a plain rendering of the same diagnostic, so that an error never becomes a crash.
+pub fn render(err: &Error) -> String {
+    let graphical = miette::MietteHandlerOpts::new().color(false).build();
+    if let Some(text) = quietly(|| format!("{:?}", Rendered(err, &graphical))) {
+        return text;
+    }
+    let plain = miette::NarratableReportHandler::new();
+    quietly(|| format!("{:?}", Rendered(err, &plain))).unwrap_or_else(|| format!("Error: {err}\n"))
+}
+
+/// `f()`, or `None` if it panics (without the panic message on stderr).
+fn quietly(f: impl FnOnce() -> String) -> Option<String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    std::panic::set_hook(hook);
+    out
+}
+
+/// A diagnostic formatted by a given miette handler.
+struct Rendered<'a, H>(&'a Error, &'a H);
+
+impl<H: miette::ReportHandler> std::fmt::Debug for Rendered<'_, H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.1.debug(self.0, f)
     }
 }

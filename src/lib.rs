@@ -5,6 +5,7 @@
 
 pub mod files;
 pub mod model;
+pub mod output;
 
 pub mod aws;
 pub mod call;

@@ -4,12 +4,14 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Before anything can print: the environment's credentials never appear in any output.
+    provision::output::register_secrets_from_env();
     let cli = provision::cli::Cli::parse();
     match provision::run(cli) {
         Ok(code) => code.into(),
         Err(err) => {
             let code = err.exit_code();
-            eprintln!("{:?}", miette::Report::new(err));
+            provision::output::stderr(&provision::error::render(&err), false);
             code.into()
         }
     }

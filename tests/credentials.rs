@@ -1,5 +1,6 @@
-//! How credential failures surface: an AssumeRole that cannot be completed is of kind
-//! `Credentials` (retried as a hiccup, not mistaken for a lost answer), through the real SDK.
+//! How credential failures surface through the real SDK: an AssumeRole that STS refuses is a
+//! final refusal (not retried, not mistaken for a lost answer); one that fails otherwise is a
+//! `Credentials` hiccup, retried.
 
 mod support;
 
@@ -9,7 +10,7 @@ use provision_emulator::Faults;
 use support::{config, world};
 
 #[tokio::test]
-async fn a_failing_assume_role_is_a_credentials_error_with_no_lost_answer() {
+async fn an_assume_role_refused_by_sts_is_final_with_no_lost_answer() {
     let w = world(config()).await;
     // Every STS call of the caller fails: the role's credentials can never be had.
     w.endpoint.set_faults(Faults {
@@ -31,7 +32,7 @@ async fn a_failing_assume_role_is_a_credentials_error_with_no_lost_answer() {
         .await
         .map_err(CallError::from)
         .expect_err("no credentials");
-    assert_eq!(err.kind, ErrorKind::Credentials, "{err:?}");
+    assert_eq!(err.kind, ErrorKind::AccessDenied, "{err:?}");
     assert_eq!(err.code, None, "no service answered: {err:?}");
     assert!(!err.answer_lost, "the request was never sent: {err:?}");
     assert!(err.message.contains("AccessDenied"), "{err:?}");

@@ -82,14 +82,8 @@ where
                 let chain = describe_chain(&err);
                 if (d.is_other() || d.is_user()) && mentions_credentials(&chain) {
                     // Credentials could not be had (an AssumeRole refused or throttled, a
-                    // profile that fails): the request was never sent. STS throttling the
-                    // caller is a throttle like any other, waited out rather than failed.
-                    let kind = if chain.contains("Throttl") {
-                        ErrorKind::Throttling
-                    } else {
-                        ErrorKind::Credentials
-                    };
-                    Self::new(kind, chain)
+                    // profile that fails): the request was never sent.
+                    Self::new(ErrorKind::of_credentials_failure(&chain), chain)
                 } else {
                     Self {
                         // A connection that failed may have carried the request first: treating it

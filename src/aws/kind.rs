@@ -50,15 +50,8 @@ impl ErrorKind {
             "ServiceQuotaExceededException" => Self::Quota,
             "ConflictException" | "AlreadyExistsException" => Self::Conflict,
             "ResourceNotFoundException" | "NotFoundException" => Self::NotFound,
-            "AccessDeniedException" | "AccessDenied" => Self::AccessDenied,
-            "UnrecognizedClientException"
-            | "InvalidClientTokenId"
-            | "ExpiredTokenException"
-            | "ExpiredToken"
-            | "InvalidSignatureException"
-            | "SignatureDoesNotMatch"
-            | "IncompleteSignature"
-            | "MissingAuthenticationToken" => Self::BadCredentials,
+            c if ACCESS_DENIED.contains(&c) => Self::AccessDenied,
+            c if BAD_CREDENTIALS.contains(&c) => Self::BadCredentials,
             "InternalServerException"
             | "InternalFailure"
             | "InternalError"
@@ -76,6 +69,21 @@ impl ErrorKind {
                 400..=499 => Self::Validation,
                 _ => Self::Other,
             },
+        }
+    }
+
+    /// The kind of a credentials failure (an AssumeRole, SSO or profile that failed before the
+    /// request was sent), from the words of its error chain: STS throttling the caller is a
+    /// throttle; a refusal by STS is final; anything else may be a hiccup worth retrying.
+    pub fn of_credentials_failure(chain: &str) -> Self {
+        if chain.contains("Throttl") {
+            Self::Throttling
+        } else if ACCESS_DENIED.iter().any(|c| chain.contains(c)) {
+            Self::AccessDenied
+        } else if BAD_CREDENTIALS.iter().any(|c| chain.contains(c)) {
+            Self::BadCredentials
+        } else {
+            Self::Credentials
         }
     }
 
@@ -105,6 +113,21 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// Codes of a refusal of what the credentials may do.
+const ACCESS_DENIED: &[&str] = &["AccessDeniedException", "AccessDenied"];
+
+/// Codes of a refusal of the credentials themselves.
+const BAD_CREDENTIALS: &[&str] = &[
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+    "MissingAuthenticationToken",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +156,27 @@ mod tests {
         assert_eq!(k("ResourceNotFoundException", 404), ErrorKind::NotFound);
         assert_eq!(k("IncompleteSignature", 403), ErrorKind::BadCredentials);
         assert_eq!(k("LimitExceededException", 400), ErrorKind::Validation);
+    }
+
+    #[test]
+    fn credentials_failures_by_their_words() {
+        let k = ErrorKind::of_credentials_failure;
+        assert_eq!(
+            k("sts: ThrottlingException: Rate exceeded"),
+            ErrorKind::Throttling
+        );
+        assert_eq!(
+            k("service error: AccessDenied: not allowed"),
+            ErrorKind::AccessDenied
+        );
+        assert_eq!(
+            k("SignatureDoesNotMatch: The request signature"),
+            ErrorKind::BadCredentials
+        );
+        assert_eq!(
+            k("dispatch failure: connection refused"),
+            ErrorKind::Credentials
+        );
     }
 
     #[test]

@@ -86,7 +86,7 @@ impl Connection {
         if self.local {
             loader = loader.credentials_provider(local_credentials(LOCAL_CALLER));
         }
-        let config = loader.load().await;
+        let config = registering(loader.load().await);
         callers.insert(region.to_string(), config.clone());
         config
     }
@@ -107,7 +107,7 @@ impl Connection {
                     let base = self.caller(region).await;
                     base.to_builder().credentials_provider(provider).build()
                 } else {
-                    self.loader(region).profile_name(profile).load().await
+                    registering(self.loader(region).profile_name(profile).load().await)
                 }
             }
             TargetCredentials::AssumeRole {
@@ -177,6 +177,7 @@ impl ProvideCredentials for OncePerRole {
                 return Ok(c.clone());
             }
             let credentials = self.role.provide_credentials().await?;
+            register(&credentials);
             *cached = Some(credentials.clone());
             Ok(credentials)
         })
@@ -186,4 +187,39 @@ impl ProvideCredentials for OncePerRole {
 /// The embedded endpoint's convention: a 12-digit access key id acts as that account.
 fn local_credentials(account: &str) -> Credentials {
     Credentials::new(account, "test", None, None, "provision-local")
+}
+
+/// The same configuration, with every credential it hands out kept out of all output.
+fn registering(config: SdkConfig) -> SdkConfig {
+    match config.credentials_provider() {
+        Some(inner) => config
+            .to_builder()
+            .credentials_provider(SharedCredentialsProvider::new(Registering(inner)))
+            .build(),
+        None => config,
+    }
+}
+
+fn register(c: &Credentials) {
+    crate::output::register_secret(c.secret_access_key());
+    if let Some(token) = c.session_token() {
+        crate::output::register_secret(token);
+    }
+}
+
+/// A credentials provider whose answers are registered as secrets before anyone sees them.
+#[derive(Debug)]
+struct Registering(SharedCredentialsProvider);
+
+impl ProvideCredentials for Registering {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            let credentials = self.0.provide_credentials().await?;
+            register(&credentials);
+            Ok(credentials)
+        })
+    }
 }

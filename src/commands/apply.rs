@@ -11,8 +11,8 @@ use crate::plan::render::{self as plan_render, HumanOptions};
 use crate::report::progress::Progress;
 use crate::report::{Report, notice, render as report_render};
 use crate::resolve::resolve;
-use crate::{Error, Exit};
-use std::io::{BufRead, IsTerminal, Write};
+use crate::{Error, Exit, output};
+use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,16 +52,11 @@ async fn run_with(
         None => session.plan(&args.input, &manifest).await?,
     };
     let color = std::io::stdout().is_terminal();
-    print!(
-        "{}",
-        plan_render::human(
-            &plan,
-            &HumanOptions {
-                verbose: args.verbose,
-                color
-            }
-        )
-    );
+    let shown = HumanOptions {
+        verbose: args.verbose,
+        color,
+    };
+    output::stdout(&plan_render::human(&plan, &shown), color);
     if plan.has_changes() && !args.auto_approve {
         confirm()?;
     }
@@ -81,7 +76,7 @@ async fn run_with(
     progress.finish();
     listener.abort();
     let report = Report::new(applied);
-    print!("\n{}", report_render::text(&report, color));
+    output::stdout(&format!("\n{}", report_render::text(&report, color)), color);
     if let Some(path) = &args.report {
         write(path, &report_render::json(&report))?;
     }
@@ -91,12 +86,7 @@ async fn run_with(
     }
     if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
         let path = Path::new(&summary);
-        let appended = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .and_then(|mut f| f.write_all(markdown.as_bytes()));
-        appended.map_err(|cause| Error::Write {
+        output::append_file(path, &markdown).map_err(|cause| Error::Write {
             path: path.to_path_buf(),
             cause,
         })?;
@@ -115,8 +105,7 @@ fn confirm() -> Result<(), Error> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::NeedsApproval);
     }
-    eprint!("\nApply these changes? Only 'yes' is accepted: ");
-    let _ = std::io::stderr().flush();
+    output::stderr("\nApply these changes? Only 'yes' is accepted: ", false);
     let mut answer = String::new();
     std::io::stdin()
         .lock()
@@ -133,7 +122,7 @@ fn confirm() -> Result<(), Error> {
 }
 
 fn write(path: &Path, text: &str) -> Result<(), Error> {
-    std::fs::write(path, text).map_err(|cause| Error::Write {
+    output::write_file(path, text).map_err(|cause| Error::Write {
         path: path.to_path_buf(),
         cause,
     })

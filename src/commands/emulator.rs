@@ -1,23 +1,22 @@
 //! `provision emulator`: serve the local endpoint until SIGINT/SIGTERM, URL first on stdout.
 
 use crate::cli::EmulatorArgs;
-use crate::{Error, Exit};
-use std::io::Write;
+use crate::{Error, Exit, output};
 
 pub async fn run(args: EmulatorArgs) -> Result<Exit, Error> {
     let running = provision_emulator::start(args.config).await?;
     // The URL is the first line of stdout so that scripts can read it and go.
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{}", running.url());
-    let _ = out.flush();
-    drop(out);
-    eprintln!(
-        "provision emulator: serving CodeArtifact, STS and KMS at {} (fault seed {}); Ctrl-C stops",
-        running.url(),
-        running.seed()
+    output::stdout(&format!("{}\n", running.url()), false);
+    output::stderr(
+        &format!(
+            "provision emulator: serving CodeArtifact, STS and KMS at {} (fault seed {}); Ctrl-C stops\n",
+            running.url(),
+            running.seed()
+        ),
+        false,
     );
     shutdown_signal().await?;
-    eprintln!("provision emulator: shutting down");
+    output::stderr("provision emulator: shutting down\n", false);
     running.shutdown().await;
     Ok(Exit::Success)
 }

@@ -3,6 +3,7 @@
 
 use crate::Error;
 use crate::aws::Connection;
+use crate::aws::endpoint::check_endpoints;
 use crate::call::{Environment, Gate, RetryPolicy};
 use crate::cli::{EngineArgs, GlobalArgs};
 use crate::manifest::Manifest;
@@ -31,6 +32,10 @@ impl Session {
             let connection = Connection::new(Some(running.url()), true);
             (connection, Some(running))
         } else {
+            check_endpoints(
+                global.endpoint_url.as_deref(),
+                global.allow_insecure_endpoint,
+            )?;
             let connection = Connection::new(global.endpoint_url.clone(), false);
             (connection, None)
         };

@@ -4,7 +4,7 @@ use super::engine::Session;
 use crate::cli::{Format, GlobalArgs, PlanArgs};
 use crate::plan::Action;
 use crate::plan::render::{self, HumanOptions};
-use crate::{Error, Exit, manifest};
+use crate::{Error, Exit, manifest, output};
 use std::io::IsTerminal;
 
 pub async fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Exit, Error> {
@@ -14,22 +14,23 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Exit, Error> {
     session.close().await;
     let plan = plan?;
     if let Some(out) = &args.out {
-        std::fs::write(out, render::json(&plan)).map_err(|cause| Error::Write {
+        output::write_file(out, &render::json(&plan)).map_err(|cause| Error::Write {
             path: out.clone(),
             cause,
         })?;
     }
+    let color = std::io::stdout().is_terminal();
     let text = match args.format {
         Format::Human => render::human(
             &plan,
             &HumanOptions {
                 verbose: args.verbose,
-                color: std::io::stdout().is_terminal(),
+                color,
             },
         ),
         Format::Json => render::json(&plan),
     };
-    print!("{text}");
+    output::stdout(&text, color);
     let unreachable = plan.count(Action::Unreachable);
     if unreachable > 0 {
         return Err(Error::Unreachable {

@@ -1,7 +1,8 @@
 //! `provision validate`: load and check a manifest, call nothing.
 
 use crate::cli::ValidateArgs;
-use crate::{Error, Exit, manifest};
+use crate::text::plural;
+use crate::{Error, Exit, manifest, output};
 
 pub fn run(args: ValidateArgs) -> Result<Exit, Error> {
     let m = manifest::load(&args.manifest)?;
@@ -17,12 +18,13 @@ pub fn run(args: ValidateArgs) -> Result<Exit, Error> {
         .map(|d| d.region.as_str())
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    println!(
-        "{}: valid — {} domains in {} accounts and {} Regions",
-        args.manifest.display(),
-        m.domains.len(),
-        accounts,
-        regions
+    let line = format!(
+        "{}: valid — {} in {} and {}\n",
+        output::value(&args.manifest.display().to_string()),
+        plural(m.domains.len(), "domain", "domains"),
+        plural(accounts, "account", "accounts"),
+        plural(regions, "Region", "Regions"),
     );
+    output::stdout(&line, false);
     Ok(Exit::Success)
 }

@@ -507,6 +507,8 @@ mod tests {
             },
         );
         assert!(coloured.contains("\x1b[32m+ acme-prod\x1b[0m"));
+        // Every colour the plan paints is one the output keeps.
+        assert_eq!(crate::output::clean(&coloured, true), coloured);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::apply::{Events, Outcome};
 use crate::aws::CallError;
 use crate::model::DomainAddress;
+use crate::output;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -50,8 +51,8 @@ impl Progress {
     /// when there is one, else plainly on stderr.
     pub fn notice(&self, text: &str) {
         match &self.inner {
-            Some(b) => b.bar.println(text),
-            None => eprintln!("{text}"),
+            Some(b) => b.bar.println(output::clean(text, false)),
+            None => output::stderr(&format!("{text}\n"), false),
         }
     }
 
@@ -100,7 +101,9 @@ impl Bars {
         // A poisoned lock only means another task panicked mid-update; the text is still usable.
         let mut current = self.note.lock().unwrap_or_else(|e| e.into_inner());
         *current = note;
-        self.bar.set_message(message(&self.counts, &current));
+        // indicatif draws the bar itself: what it is given must already be clean.
+        self.bar
+            .set_message(output::clean(&message(&self.counts, &current), false));
     }
 }
 

@@ -478,6 +478,15 @@ mod tests {
     }
 
     #[test]
+    fn every_colour_painted_is_one_the_output_keeps() {
+        for r in [mixed_report(), interrupted_report(), clean_report()] {
+            let coloured = text(&r, true);
+            assert!(coloured.contains('\x1b'));
+            assert_eq!(crate::output::clean(&coloured, true), coloured);
+        }
+    }
+
+    #[test]
     fn clean_text() {
         insta::assert_snapshot!("clean_text", text(&clean_report(), false));
     }

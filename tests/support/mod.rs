@@ -63,6 +63,10 @@ impl World {
         aws_sdk_codeartifact::Client::new(&self.sdk(account, region).await)
     }
 
+    pub async fn sts(&self, account: &str, region: &str) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::new(&self.sdk(account, region).await)
+    }
+
     pub async fn kms(&self, account: &str, region: &str) -> aws_sdk_kms::Client {
         aws_sdk_kms::Client::new(&self.sdk(account, region).await)
     }
