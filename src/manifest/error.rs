@@ -5,7 +5,15 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, LabeledSpan, Severity, SourceCode};
+
+use super::echo::escape;
+use super::source::SourceFile;
+
+/// At most this many problems are rendered; the rest are counted in one
+/// last line. 18 000 problems (a 9 MB manifest of bad names) are no more
+/// use to a reader than 50, and printing them all multiplied the input.
+pub const MAX_SHOWN_PROBLEMS: usize = 50;
 
 /// Everything that can go wrong loading a manifest.
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -43,7 +51,8 @@ pub enum ManifestError {
     )]
     TooLarge { name: String, size: u64, limit: u64 },
 
-    /// The manifest has problems; nothing may be applied.
+    /// The manifest has problems; nothing may be applied. `problems` holds
+    /// them all; `shown` is what is rendered (see [`MAX_SHOWN_PROBLEMS`]).
     #[error("{name}: {} problem{}", problems.len(), if problems.len() == 1 { "" } else { "s" })]
     #[diagnostic(
         code(manifest::invalid),
@@ -53,12 +62,26 @@ pub enum ManifestError {
     )]
     Invalid {
         name: String,
-        #[related]
         problems: Vec<Problem>,
+        #[related]
+        shown: Shown,
     },
 }
 
 impl ManifestError {
+    /// An invalid manifest with these problems (in file order).
+    pub(crate) fn invalid(name: &str, problems: Vec<Problem>) -> ManifestError {
+        let shown = Shown {
+            first: problems.iter().take(MAX_SHOWN_PROBLEMS).cloned().collect(),
+            omitted: Omitted(problems.len().saturating_sub(MAX_SHOWN_PROBLEMS)),
+        };
+        ManifestError::Invalid {
+            name: name.to_string(),
+            problems,
+            shown,
+        }
+    }
+
     /// `true` when the user's input is at fault (everything but I/O errors).
     pub fn is_invalid_input(&self) -> bool {
         !matches!(self, ManifestError::Io { .. })
@@ -73,8 +96,38 @@ impl ManifestError {
     }
 }
 
+/// The problems of an invalid manifest that are rendered: the first
+/// [`MAX_SHOWN_PROBLEMS`], then a line counting the others, if any.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    first: Vec<Problem>,
+    omitted: Omitted,
+}
+
+impl Shown {
+    /// What miette's `#[related]` iterates over.
+    pub fn iter(&self) -> impl Iterator<Item = &dyn Diagnostic> {
+        let omitted = (self.omitted.0 > 0).then_some(&self.omitted as &dyn Diagnostic);
+        self.first
+            .iter()
+            .map(|p| p as &dyn Diagnostic)
+            .chain(omitted)
+    }
+}
+
+/// The line that ends a list of problems cut at [`MAX_SHOWN_PROBLEMS`].
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("… and {count} more problem{s} not shown: fix the ones above and run again", count = .0, s = if *.0 == 1 { "" } else { "s" })]
+struct Omitted(usize);
+
+impl Diagnostic for Omitted {
+    fn severity(&self) -> Option<Severity> {
+        Some(Severity::Advice)
+    }
+}
+
 /// The source file, shared by all problems of one manifest.
-pub(crate) type Source = Arc<NamedSource<String>>;
+pub(crate) type Source = Arc<SourceFile>;
 
 /// One finding in a manifest, pointing into its source.
 #[derive(Debug, Clone)]
@@ -90,7 +143,7 @@ impl Problem {
     pub(crate) fn new(source: &Source, code: &'static str, message: impl Into<String>) -> Self {
         Problem {
             code,
-            message: message.into(),
+            message: escape(message.into()),
             help: None,
             labels: Vec::new(),
             source: Arc::clone(source),
@@ -99,18 +152,18 @@ impl Problem {
 
     /// The primary label: the offending value or key.
     pub(crate) fn label(mut self, span: Range<usize>, text: impl Into<String>) -> Self {
-        self.labels.push((span, text.into(), true));
+        self.labels.push((span, escape(text.into()), true));
         self
     }
 
     /// A secondary label (e.g. "first defined here").
     pub(crate) fn also(mut self, span: Range<usize>, text: impl Into<String>) -> Self {
-        self.labels.push((span, text.into(), false));
+        self.labels.push((span, escape(text.into()), false));
         self
     }
 
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(escape(help.into()));
         self
     }
 
@@ -123,19 +176,37 @@ impl Problem {
         &self.message
     }
 
-    /// Byte offset of the primary label, used to sort problems in file order.
-    pub(crate) fn offset(&self) -> usize {
+    /// The primary label's span (else the first label's).
+    fn primary(&self) -> Option<&Range<usize>> {
         self.labels
             .iter()
             .find(|(_, _, primary)| *primary)
             .or(self.labels.first())
-            .map_or(0, |(span, _, _)| span.start)
+            .map(|(span, _, _)| span)
+    }
+
+    /// Byte offset of the primary label, used to sort problems in file order.
+    pub(crate) fn offset(&self) -> usize {
+        self.primary().map_or(0, |span| span.start)
     }
 }
 
 impl fmt::Display for Problem {
+    /// The message; when the primary label cannot be drawn (see
+    /// [`SourceFile::drawable`]), followed by where it would have pointed.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message)?;
+        match self.primary() {
+            Some(span) if !self.source.drawable(span) => {
+                let (line, column) = self.source.line_col(span.start);
+                write!(
+                    f,
+                    " (at {}:{line}:{column}; the line is too long to show)",
+                    self.source.name()
+                )
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -156,11 +227,16 @@ impl Diagnostic for Problem {
         Some(self.source.as_ref())
     }
 
+    /// Only the labels miette can draw; the message says where the primary
+    /// one would have been.
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.labels.is_empty() {
-            return None;
-        }
-        Some(Box::new(self.labels.iter().map(|(span, text, primary)| {
+        let mut labels = self
+            .labels
+            .iter()
+            .filter(|(span, _, _)| self.source.drawable(span))
+            .peekable();
+        labels.peek()?;
+        Some(Box::new(labels.map(|(span, text, primary)| {
             let span = (span.start, span.end.saturating_sub(span.start));
             if *primary {
                 LabeledSpan::new_primary_with_span(Some(text.clone()), span)

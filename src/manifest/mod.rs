@@ -18,11 +18,13 @@
 //! they are all returned at once, in file order, in [`ManifestError::Invalid`].
 //! Syntax errors stop the pipeline (the tree would be incomplete).
 
+mod echo;
 mod error;
 mod model;
 mod node;
 pub mod regions;
 mod schema;
+mod source;
 mod validate;
 
 use crate::files::ReadError;
@@ -31,7 +33,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use crate::model::TagsMode;
-pub use error::{ManifestError, Problem};
+pub use error::{MAX_SHOWN_PROBLEMS, ManifestError, Problem, Shown};
 pub use model::{RawAccount, RawDefaults, RawDomain, RawManifest, RawTagsMode};
 pub use schema::schema_json;
 
@@ -53,6 +55,14 @@ impl Format {
             "yaml" | "yml" => Some(Format::Yaml),
             "toml" => Some(Format::Toml),
             _ => None,
+        }
+    }
+
+    /// The language name miette is given for the source.
+    fn language(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Toml => "toml",
         }
     }
 }
@@ -151,13 +161,29 @@ pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
             });
         }
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        io(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("not valid UTF-8 ({e})"),
-        ))
-    })?;
-    parse_str(&text, &name, format)
+    match String::from_utf8(bytes) {
+        Ok(text) => parse_str(&text, &name, format),
+        Err(e) => Err(not_utf8(&name, format, &e)),
+    }
+}
+
+/// A manifest that is not UTF-8, as a problem at its first invalid byte: it
+/// is the input's fault (exit 3), and the user needs to know where.
+fn not_utf8(name: &str, format: Format, e: &std::string::FromUtf8Error) -> ManifestError {
+    let at = e.utf8_error().valid_up_to();
+    let byte = e.as_bytes()[at];
+    // Up to `at` the lossy text has the same bytes, so the span is right; the
+    // invalid bytes become one U+FFFD (3 bytes) to put the label under.
+    let text = String::from_utf8_lossy(e.as_bytes());
+    let source = Arc::new(source::SourceFile::new(name, &text, format.language()));
+    let problem = Problem::new(
+        &source,
+        "manifest::invalid_utf8",
+        format!("the manifest is not valid UTF-8: byte 0x{byte:02X} here is not part of a UTF-8 character"),
+    )
+    .label(at..at + char::REPLACEMENT_CHARACTER.len_utf8(), "not UTF-8")
+    .help("save the manifest as UTF-8 (YAML and TOML files are UTF-8 text)");
+    ManifestError::invalid(name, vec![problem])
 }
 
 /// Parse and validate manifest text; `display_name` is used in messages.
@@ -174,16 +200,12 @@ pub fn parse_str(
             limit: MAX_MANIFEST_BYTES,
         });
     }
-    let named = Arc::new(
-        miette::NamedSource::new(display_name, source.to_string()).with_language(match format {
-            Format::Yaml => "yaml",
-            Format::Toml => "toml",
-        }),
-    );
-    let invalid = |problems| ManifestError::Invalid {
-        name: display_name.to_string(),
-        problems,
-    };
+    let named = Arc::new(source::SourceFile::new(
+        display_name,
+        source,
+        format.language(),
+    ));
+    let invalid = |problems| ManifestError::invalid(display_name, problems);
     let parsed = match format {
         Format::Yaml => node::parse_yaml(source),
         Format::Toml => node::parse_toml(source),

@@ -23,8 +23,12 @@ pub struct RawManifest {
     /// Values used by every domain that does not set them itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<RawDefaults>,
-    /// Named AWS accounts and how to reach them.
+    /// Named AWS accounts and how to reach them. Names are 1–64 characters:
+    /// ASCII letters, digits, `.`, `_` and `-`, starting with a letter or digit
+    /// (`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`), because they are printed in plans,
+    /// logs and diagnostics, where a control character would act on the terminal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "accounts_schema")]
     pub accounts: Option<BTreeMap<String, RawAccount>>,
     /// The CodeArtifact domains, applied in file order.
     pub domains: Vec<RawDomain>,
@@ -110,6 +114,24 @@ pub struct RawDomain {
 pub enum RawTagsMode {
     Merge,
     Exact,
+}
+
+/// `accounts`: a mapping of account names (see `RawManifest::accounts`) to
+/// [`RawAccount`]s. The name rule is written as the tag rules are (see
+/// [`tags_schema`]): a first-character pattern, and no character outside the
+/// set anywhere, rather than a `$`-anchored pattern.
+fn accounts_schema(generator: &mut SchemaGenerator) -> Schema {
+    let account = generator.subschema_for::<RawAccount>();
+    json_schema!({
+        "type": ["object", "null"],
+        "propertyNames": {
+            "minLength": 1,
+            "maxLength": 64,
+            "pattern": "^[A-Za-z0-9]",
+            "not": { "pattern": "[^A-Za-z0-9._-]" }
+        },
+        "additionalProperties": account
+    })
 }
 
 /// The tag rules, in regex forms every common JSON Schema validator accepts

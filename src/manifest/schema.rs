@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
+use super::echo::echo;
 use super::error::{Problem, Source};
 use super::model::RawManifest;
 use super::node::{Kind, Node};
@@ -157,7 +158,7 @@ fn path_text(path: &[String]) -> String {
             if !out.is_empty() {
                 out.push('.');
             }
-            out.push_str(segment);
+            out.push_str(&echo(segment).to_string());
         }
     }
     if out.is_empty() {
@@ -240,7 +241,7 @@ fn check_node(
                         Problem::new(
                             cx.source,
                             "manifest::invalid_value",
-                            format!("invalid value `{value}` for {}", path_text(path)),
+                            format!("invalid value `{}` for {}", echo(value), path_text(path)),
                         )
                         .label(node.span.clone(), format!("expected one of {list}"))
                         .help(help),
@@ -309,7 +310,7 @@ fn check_map(
                 Problem::new(
                     cx.source,
                     "manifest::unknown_key",
-                    format!("unknown key `{name}` {place}"),
+                    format!("unknown key `{}` {place}", echo(name)),
                 )
                 .label(key.span.clone(), "unknown key")
                 .help(help),
@@ -380,7 +381,7 @@ fn wrong_type(
     if let (Kind::Int(_), true) = (&node.kind, expected.contains(&"string"))
         && (field == "id" || field == "account")
     {
-        let quoted = format!("\"{}\"", scalar_text(node, cx));
+        let quoted = format!("\"{}\"", echo(&scalar_text(node, cx)));
         problems.push(
                 Problem::new(
                     cx.source,
@@ -399,11 +400,11 @@ fn wrong_type(
         (Kind::Int(_) | Kind::Float(_) | Kind::Bool(_), Some("string")) => {
             format!(
                 "quote the value to make it a string: \"{}\"",
-                scalar_text(node, cx)
+                echo(&scalar_text(node, cx))
             )
         }
         (Kind::Str(s), Some("integer")) if s.trim().parse::<i64>().is_ok() => {
-            format!("remove the quotes: {}", s.trim())
+            format!("remove the quotes: {}", echo(s.trim()))
         }
         (Kind::Seq(_), Some("object")) if field == "tags" => {
             if cx.toml {

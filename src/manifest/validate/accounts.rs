@@ -1,8 +1,9 @@
 //! The `accounts` section, and references to its accounts by name or id.
 
-use super::rules::is_account_id;
 use super::rules::role::{role_arn_error, role_option_rule};
+use super::rules::{account_name_error, is_account_id, profile_error};
 use super::{Checked, Validator, closest};
+use crate::manifest::echo::echo;
 use crate::manifest::node::Node;
 use crate::manifest::schema::Fields;
 use crate::manifest::{AccountRef, AccountSpec, Credentials};
@@ -13,28 +14,40 @@ impl<'a> Validator<'a> {
         let mut specs = Vec::new();
         for (key, account) in node.as_map().unwrap_or_default() {
             let Some(name) = key.as_str() else { continue };
-            self.account_names.push(name.to_string());
+            let name_ok = self.check_name(
+                ("manifest::invalid_account_name", "account"),
+                name,
+                account_name_error(name),
+                key,
+                "account names are 1–64 characters: letters, digits, `.`, `_` and `-`, starting with a letter or digit",
+            );
+            if name_ok {
+                // Only valid names are offered as did-you-mean.
+                self.account_names.push(name.to_string());
+            }
             let id = f.str(account, "id").and_then(|(id, id_node)| {
                 if is_account_id(id) {
                     Some(id)
                 } else {
                     let p = self
-                        .problem("manifest::invalid_account_id", format!("account id `{id}` of account `{name}` is not 12 digits"))
+                        .problem("manifest::invalid_account_id", format!("account id `{}` of account `{}` is not 12 digits", echo(id), echo(name)))
                         .label(id_node.span.clone(), "expected exactly 12 digits")
                         .help("AWS account ids are exactly 12 digits, e.g. \"111122223333\"; keep leading zeros");
                     self.push(p);
                     None
                 }
             });
+            // An account with an invalid name or id is reported once: references
+            // to it are not reported again.
             self.accounts
-                .insert(name.to_string(), id.map(str::to_string));
+                .insert(name.to_string(), id.filter(|_| name_ok).map(str::to_string));
 
             let role = f.get(account, "role_arn");
             let profile = f.get(account, "profile");
-            let mut ok = id.is_some();
+            let mut ok = id.is_some() && name_ok;
             if let (Some((rk, _)), Some((pk, _))) = (role, profile) {
                 let p = self
-                    .problem("manifest::conflicting_credentials", format!("account `{name}` sets both `role_arn` and `profile`"))
+                    .problem("manifest::conflicting_credentials", format!("account `{}` sets both `role_arn` and `profile`", echo(name)))
                     .label(pk.span.clone(), "remove this")
                     .also(rk.span.clone(), "or this")
                     .help("use `role_arn` to assume a role with the caller's credentials, or `profile` to use a named AWS profile, not both");
@@ -47,7 +60,7 @@ impl<'a> Validator<'a> {
                         let p = self
                             .problem(
                                 "manifest::invalid_role_arn",
-                                format!("role ARN of account `{name}` {reason}"),
+                                format!("role ARN of account `{}` {reason}", echo(name)),
                             )
                             .label(role_node.span.clone(), "invalid role ARN")
                             .help("write the role as `arn:aws:iam::ACCOUNT-ID:role/ROLE-NAME`");
@@ -62,7 +75,7 @@ impl<'a> Validator<'a> {
                             let p = self
                                     .problem(
                                         "manifest::role_account_mismatch",
-                                        format!("role ARN of account `{name}` is in account {role_account}, not {id}"),
+                                        format!("role ARN of account `{}` is in account {role_account}, not {id}", echo(name)),
                                     )
                                     .label(role_node.span.clone(), format!("role in account {role_account}"))
                                     .also(id_node.span.clone(), "account id declared here")
@@ -84,7 +97,7 @@ impl<'a> Validator<'a> {
                     let p = self
                         .problem(
                             "manifest::role_option_without_role",
-                            format!("account `{name}` sets `{field}` without `role_arn`"),
+                            format!("account `{}` sets `{field}` without `role_arn`", echo(name)),
                         )
                         .label(key_span, "only used when assuming a role")
                         .help(format!("set `role_arn`, or remove `{field}`"));
@@ -101,7 +114,7 @@ impl<'a> Validator<'a> {
                     let p = self
                         .problem(
                             "manifest::invalid_value",
-                            format!("invalid `{field}` for account `{name}`"),
+                            format!("invalid `{field}` for account `{}`", echo(name)),
                         )
                         .label(
                             value_node.span.clone(),
@@ -118,14 +131,14 @@ impl<'a> Validator<'a> {
                 }
             }
             if let Some((profile, profile_node)) = f.str(account, "profile")
-                && profile.trim().is_empty()
+                && let Some(reason) = profile_error(profile)
             {
                 let p = self
                     .problem(
                         "manifest::invalid_value",
-                        format!("empty `profile` for account `{name}`"),
+                        format!("`profile` of account `{}` {reason}", echo(name)),
                     )
-                    .label(profile_node.span.clone(), "empty")
+                    .label(profile_node.span.clone(), "invalid profile name")
                     .help("name an AWS profile from your AWS config, or remove `profile`");
                 self.push(p);
                 ok = false;
@@ -167,7 +180,7 @@ impl<'a> Validator<'a> {
         let p = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
             self.problem(
                 "manifest::invalid_account_id",
-                format!("account id `{value}` is not 12 digits"),
+                format!("account id `{}` is not 12 digits", echo(value)),
             )
             .label(node.span.clone(), format!("{} digits", value.len()))
             .help(
@@ -175,23 +188,19 @@ impl<'a> Validator<'a> {
             )
         } else {
             let help = match closest(value, self.account_names.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`?"),
+                Some(s) => format!("did you mean `{}`?", echo(s)),
                 None if self.account_names.is_empty() => {
                     "declare the account under `accounts`, or use a quoted 12-digit account id"
                         .to_string()
                 }
                 None => format!(
                     "known accounts: {}; or use a quoted 12-digit account id",
-                    self.account_names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    known_list(&self.account_names)
                 ),
             };
             self.problem(
                 "manifest::unknown_account",
-                format!("unknown account `{value}`"),
+                format!("unknown account `{}`", echo(value)),
             )
             .label(node.span.clone(), "not declared under `accounts`")
             .help(help)
@@ -199,4 +208,20 @@ impl<'a> Validator<'a> {
         self.push(p);
         Checked::Bad
     }
+}
+
+/// At most this many known account names are listed in a hint.
+const MAX_LISTED_ACCOUNTS: usize = 10;
+
+/// "`a`, `b`, … (N more)": a hint stays short however many accounts there are.
+fn known_list(names: &[String]) -> String {
+    let mut list: Vec<String> = names
+        .iter()
+        .take(MAX_LISTED_ACCOUNTS)
+        .map(|n| format!("`{}`", echo(n)))
+        .collect();
+    if names.len() > MAX_LISTED_ACCOUNTS {
+        list.push(format!("… ({} more)", names.len() - MAX_LISTED_ACCOUNTS));
+    }
+    list.join(", ")
 }

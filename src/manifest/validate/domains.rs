@@ -7,7 +7,8 @@ use super::rules::domain_name::domain_name_error;
 use super::rules::key::KeyArn;
 use super::rules::tags::MAX_TAGS;
 use super::{Checked, Validator};
-use crate::manifest::node::{Node, line_of};
+use crate::manifest::echo::echo;
+use crate::manifest::node::Node;
 use crate::manifest::schema::Fields;
 use crate::manifest::{AccountRef, DesiredDomain};
 use crate::model::{Duplicate, duplicates};
@@ -32,19 +33,19 @@ impl<'a> Validator<'a> {
             let head = item.head_span(self.cx.text);
             let name_node = f.str(item, "name");
             let anchor = name_node.map_or(head.clone(), |(_, n)| n.span.clone());
-            let who = name_node.map_or("this domain".to_string(), |(n, _)| format!("domain `{n}`"));
-
-            let name = name_node.and_then(|(name, n)| match domain_name_error(name) {
-                None => Some(name),
-                Some(reason) => {
-                    let p = self
-                        .problem("manifest::invalid_domain_name", format!("invalid domain name `{name}`: it {reason}"))
-                        .label(n.span.clone(), "invalid domain name")
-                        .help("domain names are 2–50 characters of lowercase letters, digits and `-`, start with a letter and do not end with `-` (e.g. `acme-prod`)");
-                    self.push(p);
-                    None
-                }
+            let who = name_node.map_or("this domain".to_string(), |(n, _)| {
+                format!("domain `{}`", echo(n))
             });
+
+            let name = name_node.filter(|(name, n)| {
+                self.check_name(
+                    ("manifest::invalid_domain_name", "domain"),
+                    name,
+                    domain_name_error(name),
+                    n,
+                    "domain names are 2–50 characters of lowercase letters, digits and `-`, start with a letter and do not end with `-` (e.g. `acme-prod`)",
+                )
+            }).map(|(name, _)| name);
 
             let account = match f.str(item, "account") {
                 Some((a, n)) => self.resolve_account(a, n),
@@ -163,7 +164,9 @@ impl<'a> Validator<'a> {
                     encryption_key,
                     tags,
                     tags_mode,
-                    line: line_of(self.cx.text, item.span.start),
+                    // From the line index: counting from the file's start for every
+                    // domain made validation quadratic in the number of domains.
+                    line: self.cx.source.line_col(item.span.start).0,
                 });
             }
         }
@@ -179,7 +182,7 @@ impl<'a> Validator<'a> {
                 None => "the caller's account".to_string(),
             };
             let p = self
-                .problem("manifest::duplicate_domain", format!("domain `{name}` is defined twice for {where_} in {region}"))
+                .problem("manifest::duplicate_domain", format!("domain `{}` is defined twice for {where_} in {region}", echo(&name)))
                 .label(again, "defined again here")
                 .also(first, "first defined here")
                 .help("a domain name is unique per account and Region; remove one entry or change its name, account or region");

@@ -20,6 +20,7 @@ mod syntax;
 use std::collections::BTreeMap;
 
 use super::Manifest;
+use super::echo::echo;
 use super::error::{Problem, Source};
 use super::node::{Kind, Node};
 use super::schema::{self, Cx, Fields};
@@ -121,5 +122,27 @@ impl Validator<'_> {
 
     fn problem(&self, code: &'static str, message: impl Into<String>) -> Problem {
         Problem::new(self.cx.source, code, message)
+    }
+
+    /// Report a `what` name (`"domain"`, `"account"`) that breaks its rule
+    /// (`error`, from [`rules`]) as `code`; whether it is valid.
+    fn check_name(
+        &mut self,
+        (code, what): (&'static str, &str),
+        name: &str,
+        error: Option<String>,
+        node: &Node,
+        help: &str,
+    ) -> bool {
+        let Some(reason) = error else { return true };
+        let p = self
+            .problem(
+                code,
+                format!("invalid {what} name `{}`: it {reason}", echo(name)),
+            )
+            .label(node.span.clone(), format!("invalid {what} name"))
+            .help(help);
+        self.push(p);
+        false
     }
 }

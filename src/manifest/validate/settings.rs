@@ -7,6 +7,7 @@ use super::rules::key::{KEY_FORMS, KeyArn, check_key};
 use super::rules::tags::{TagError, tag_error};
 use super::{Checked, Validator};
 use crate::manifest::TagsMode;
+use crate::manifest::echo::echo;
 use crate::manifest::node::Node;
 use crate::manifest::regions;
 
@@ -24,7 +25,7 @@ impl<'a> Validator<'a> {
         let p = self
             .problem(
                 "manifest::unknown_region",
-                format!("unknown AWS Region `{region}`"),
+                format!("unknown AWS Region `{}`", echo(region)),
             )
             .label(node.span.clone(), "unknown Region")
             .help(help);
@@ -37,7 +38,7 @@ impl<'a> Validator<'a> {
             let p = self
                 .problem(
                     "manifest::invalid_encryption_key",
-                    format!("encryption key `{key}` {reason}"),
+                    format!("encryption key `{}` {reason}", echo(key)),
                 )
                 .label(node.span.clone(), "invalid KMS key reference")
                 .help(KEY_FORMS);
@@ -65,7 +66,7 @@ impl<'a> Validator<'a> {
                     .label(key.span.clone(), "invalid tag key")
                     .help("tag keys are 1–128 characters"),
                 TagError::ReservedPrefix => self
-                    .problem("manifest::reserved_tag_prefix", format!("tag key `{k}` uses the reserved prefix `aws:`"))
+                    .problem("manifest::reserved_tag_prefix", format!("tag key `{}` uses the reserved prefix `aws:`", echo(k)))
                     .label(key.span.clone(), "reserved for AWS")
                     .help("keys starting with `aws:` (in any case) are reserved for AWS; choose another key"),
                 TagError::KeyChar(c) => self
@@ -81,7 +82,7 @@ impl<'a> Validator<'a> {
                 TagError::ValueLength(len) => self
                     .problem(
                         "manifest::invalid_tag_value",
-                        format!("value of tag `{k}` is {len} characters long"),
+                        format!("value of tag `{}` is {len} characters long", echo(k)),
                     )
                     .label(value.span.clone(), "too long")
                     .help("tag values are at most 256 characters"),
@@ -89,7 +90,8 @@ impl<'a> Validator<'a> {
                     .problem(
                         "manifest::invalid_tag_value",
                         format!(
-                            "value of tag `{k}` contains the control character {}",
+                            "value of tag `{}` contains the control character {}",
+                            echo(k),
                             c.escape_unicode()
                         ),
                     )

@@ -4,6 +4,7 @@
 //! the key exists is left to AWS.
 
 use super::{check_service, is_account_id, split_arn};
+use crate::manifest::echo::echo;
 use crate::manifest::regions;
 
 /// The parts of a key or alias ARN the rest of validation needs: KMS keys are
@@ -62,24 +63,32 @@ pub(crate) fn check_key(s: &str) -> Result<Option<KeyArn>, String> {
         match regions::partition_of(region) {
             None => {
                 return Err(match regions::suggest(region) {
-                    Some(s) => format!("has unknown Region `{region}` (did you mean `{s}`?)"),
-                    None => format!("has unknown Region `{region}`"),
+                    Some(s) => format!(
+                        "has unknown Region `{}` (did you mean `{s}`?)",
+                        echo(region)
+                    ),
+                    None => format!("has unknown Region `{}`", echo(region)),
                 });
             }
             Some(p) if p != partition => {
                 return Err(format!(
-                    "puts Region `{region}` in partition `{partition}`, but it is in `{p}`"
+                    "puts Region `{region}` in partition `{}`, but it is in `{p}`",
+                    echo(partition)
                 ));
             }
             Some(_) => {}
         }
         if !is_account_id(account) {
-            return Err(format!("has account `{account}`, which is not 12 digits"));
+            return Err(format!(
+                "has account `{}`, which is not 12 digits",
+                echo(account)
+            ));
         }
         if let Some(id) = resource.strip_prefix("key/") {
             if !key_id_ok(id) {
                 return Err(format!(
-                    "has key id `{id}`, which is neither a UUID nor `mrk-` + 32 hex digits"
+                    "has key id `{}`, which is neither a UUID nor `mrk-` + 32 hex digits",
+                    echo(id)
                 ));
             }
         } else if resource.starts_with("alias/") {
@@ -88,7 +97,8 @@ pub(crate) fn check_key(s: &str) -> Result<Option<KeyArn>, String> {
             }
         } else {
             return Err(format!(
-                "has resource `{resource}`; expected `key/KEY-ID` or `alias/NAME`"
+                "has resource `{}`; expected `key/KEY-ID` or `alias/NAME`",
+                echo(resource)
             ));
         }
         return Ok(Some(KeyArn {

@@ -1,6 +1,7 @@
 //! IAM role ARNs and the options for assuming a role, as STS accepts them.
 
 use super::{check_service, is_account_id, split_arn};
+use crate::manifest::echo::echo;
 
 /// Why `s` is not an IAM role ARN; on success, the account the role is in, so
 /// that it can be compared with the account's declared id.
@@ -13,7 +14,10 @@ pub(crate) fn role_arn_error(s: &str) -> Result<&str, String> {
         return Err("has a Region; IAM ARNs have none (`arn:aws:iam::ACCOUNT:role/NAME`)".into());
     }
     if !is_account_id(account) {
-        return Err(format!("has account `{account}`, which is not 12 digits"));
+        return Err(format!(
+            "has account `{}`, which is not 12 digits",
+            echo(account)
+        ));
     }
     match resource.strip_prefix("role/") {
         Some(name)
@@ -25,7 +29,10 @@ pub(crate) fn role_arn_error(s: &str) -> Result<&str, String> {
         {
             Ok(account)
         }
-        _ => Err(format!("has resource `{resource}`; expected `role/NAME`")),
+        _ => Err(format!(
+            "has resource `{}`; expected `role/NAME`",
+            echo(resource)
+        )),
     }
 }
 

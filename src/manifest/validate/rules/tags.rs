@@ -21,6 +21,8 @@ pub(crate) enum TagError {
     ValueChar(char),
 }
 
+use crate::manifest::echo::is_other;
+
 pub(crate) fn tag_error(key: &str, value: &str) -> Option<TagError> {
     let len = key.chars().count();
     if len == 0 || len > 128 {
@@ -37,16 +39,4 @@ pub(crate) fn tag_error(key: &str, value: &str) -> Option<TagError> {
             .find(|c| is_other(*c))
             .map(TagError::ValueChar)
     }
-}
-
-/// Unicode "Other" (`\p{C}`): controls, format characters and private use.
-/// (Unassigned code points are not detected: that needs Unicode tables.)
-fn is_other(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{AD}' | '\u{600}'..='\u{605}' | '\u{61C}' | '\u{6DD}' | '\u{70F}' | '\u{8E2}'
-            | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}' | '\u{E000}'..='\u{F8FF}' | '\u{E0001}'
-            | '\u{E0020}'..='\u{E007F}' | '\u{F0000}'..='\u{10FFFF}')
 }
