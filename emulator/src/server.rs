@@ -37,7 +37,8 @@ pub enum StartError {
         "refusing to listen on {0}: the endpoint has no real security; pass --allow-non-loopback to expose it anyway"
     )]
     NonLoopback(SocketAddr),
-    #[error("cannot listen on {addr}: {source}")]
+    // The io::Error is the `source`; repeating it here would print it twice in a cause chain.
+    #[error("cannot listen on {addr}")]
     Bind {
         addr: SocketAddr,
         source: std::io::Error,
