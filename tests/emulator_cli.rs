@@ -131,3 +131,21 @@ fn a_non_loopback_address_needs_an_explicit_flag() {
     assert!(stderr.contains("--allow-non-loopback"), "{stderr}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn a_state_path_that_is_a_file_names_its_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, "").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_provision"))
+        .args(["emulator", "--state", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not-a-dir"), "{stderr}");
+    // The OS error is the cause; miette prints the source chain, so no message may repeat it.
+    // Its lines are wrapped and prefixed with `│`, so compare the words only.
+    let words: Vec<&str> = stderr.split_whitespace().filter(|w| *w != "│").collect();
+    assert_eq!(words.join(" ").matches("os error").count(), 1, "{stderr}");
+}

@@ -31,6 +31,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub faults: Faults,
+
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -42,7 +45,60 @@ impl Default for Config {
             secret: "test".into(),
             quotas: Quotas::default(),
             faults: Faults::default(),
+            limits: Limits::default(),
         }
+    }
+}
+
+/// What one client may hold of the endpoint, so that connections that never finish (or
+/// requests that never verify) cannot exhaust it. Generous enough for a provisioning run at
+/// hundreds of concurrent requests; short timeouts are for tests.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Limits {
+    /// Open connections at most; further clients wait in the listen queue (idle ones are closed to make room).
+    #[arg(long, default_value_t = 1024, value_name = "N")]
+    pub max_connections: usize,
+    /// Seconds a connection may stay open with no request in progress and nothing sent.
+    #[arg(long, default_value = "60", value_name = "SECONDS", value_parser = parse_seconds)]
+    pub idle_timeout: Duration,
+    /// Seconds a client has to send a request's headers once it has started them.
+    #[arg(long, default_value = "30", value_name = "SECONDS", value_parser = parse_seconds)]
+    pub header_timeout: Duration,
+    /// Seconds a client has to send a request's body once its headers arrived.
+    #[arg(long, default_value = "30", value_name = "SECONDS", value_parser = parse_seconds)]
+    pub body_timeout: Duration,
+    /// Largest request body in bytes (CodeArtifact's largest input, a policy, is 7 KiB).
+    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+    pub max_body: usize,
+    /// Bytes of request bodies buffered at once over all connections; beyond it requests get 503.
+    #[arg(long, default_value_t = 64 << 20, value_name = "BYTES")]
+    pub max_buffered: usize,
+    /// Accounts whose request counts `/_emulator/stats` keeps; the least recently active one is dropped to make room.
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub max_stats_accounts: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 1024,
+            idle_timeout: Duration::from_secs(60),
+            header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
+            max_body: 1 << 20,
+            max_buffered: 64 << 20,
+            max_stats_accounts: 10_000,
+        }
+    }
+}
+
+/// A timeout flag: seconds, fractions allowed (`0.5`), above zero.
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 86_400.0 => Ok(Duration::from_secs_f64(v)),
+        _ => Err(format!(
+            "`{s}` is not a timeout: expected seconds above 0, at most a day"
+        )),
     }
 }
 
@@ -243,6 +299,14 @@ mod tests {
         );
         assert!("50..5".parse::<Latency>().is_err());
         assert!("5ms".parse::<Latency>().is_err());
+    }
+
+    #[test]
+    fn timeouts_are_positive_seconds() {
+        assert_eq!(parse_seconds("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_seconds("60"), Ok(Duration::from_secs(60)));
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("10s").is_err());
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("cannot use state directory {path}: {source}")]
+    // The io::Error is the `source`; repeating it here would print it twice in a cause chain.
+    #[error("cannot use state directory {path}")]
     Io { path: PathBuf, source: io::Error },
     #[error("state directory {path} is in use by another running endpoint")]
     Locked { path: PathBuf },

@@ -6,9 +6,11 @@
 
 mod admin;
 mod auth;
+mod body;
 mod clock;
 mod codeartifact;
 pub mod config;
+mod connection;
 mod error;
 mod faults;
 mod journal;
@@ -25,6 +27,6 @@ mod stats;
 mod sts;
 
 pub use auth::DEFAULT_ACCOUNT;
-pub use config::{Config, Faults, Fraction, Latency, Quotas};
+pub use config::{Config, Faults, Fraction, Latency, Limits, Quotas};
 pub use journal::JournalError;
 pub use server::{Running, StartError, start};

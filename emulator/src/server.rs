@@ -1,4 +1,4 @@
-//! The HTTP server: accept loop, then per request body → SigV4 → route by service → faults → quota → handler → stats.
+//! The HTTP server: accept loop (capped), then per request body → SigV4 → route by service → faults → quota → handler → stats.
 
 use crate::auth;
 use crate::config::{Config, Faults};
@@ -10,23 +10,17 @@ use crate::protocol::{Protocol, Reply};
 use crate::service::{Call, Ctx};
 use crate::sigv4::{self, RequestParts};
 use crate::state::Store;
-use crate::{admin, clock, codeartifact, kms, sts};
+use crate::{admin, body, clock, codeartifact, connection, kms, sts};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
-
-/// Largest request body accepted; CodeArtifact's largest input (a policy) is 7 KiB.
-const MAX_BODY: usize = 1 << 20;
 
 /// How long shutdown waits for in-flight requests.
 const DRAIN: Duration = Duration::from_secs(5);
@@ -37,7 +31,8 @@ pub enum StartError {
         "refusing to listen on {0}: the endpoint has no real security; pass --allow-non-loopback to expose it anyway"
     )]
     NonLoopback(SocketAddr),
-    #[error("cannot listen on {addr}: {source}")]
+    // The io::Error is the `source`; repeating it here would print it twice in a cause chain.
+    #[error("cannot listen on {addr}")]
     Bind {
         addr: SocketAddr,
         source: std::io::Error,
@@ -118,8 +113,28 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 }
 
 async fn serve(listener: TcpListener, ctx: Arc<Ctx>, mut stopped: watch::Receiver<bool>) {
+    let slots = Arc::new(Semaphore::new(ctx.config.limits.max_connections.max(1)));
+    // Notified when all slots are taken: idle connections then close to make room.
+    let pressure = Arc::new(Notify::new());
     let mut connections = JoinSet::new();
     loop {
+        // A slot is taken before accepting. Over the cap, new clients wait in the kernel's listen
+        // queue rather than being refused: every open connection is bounded by a timeout and idle
+        // ones are reclaimed, so a waiting client gets in soon, and a refused one would see an
+        // error it might not retry.
+        let slot = match slots.clone().try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => {
+                pressure.notify_waiters();
+                tokio::select! {
+                    _ = stopped.changed() => break,
+                    Some(_) = connections.join_next(), if !connections.is_empty() => {}
+                    // Ask again: connections that were too recently idle may be reclaimable now.
+                    _ = tokio::time::sleep(connection::PRESSURE_GRACE) => {}
+                }
+                continue;
+            }
+        };
         tokio::select! {
             _ = stopped.changed() => break,
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
@@ -131,18 +146,13 @@ async fn serve(listener: TcpListener, ctx: Arc<Ctx>, mut stopped: watch::Receive
                 };
                 let _ = stream.set_nodelay(true);
                 let ctx = ctx.clone();
-                let mut stopped = stopped.clone();
+                let pressure = pressure.clone();
+                let stopped = stopped.clone();
                 connections.spawn(async move {
-                    let service = service_fn(move |req| handle(ctx.clone(), req));
-                    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-                    tokio::pin!(conn);
-                    tokio::select! {
-                        _ = conn.as_mut() => {}
-                        _ = stopped.changed() => {
-                            conn.as_mut().graceful_shutdown();
-                            let _ = conn.await;
-                        }
-                    }
+                    let _slot = slot;
+                    let limits = ctx.config.limits.clone();
+                    let handler = move |req| handle(ctx.clone(), req);
+                    connection::serve(stream, handler, &limits, &pressure, stopped).await;
                 });
             }
         }
@@ -162,18 +172,13 @@ async fn handle(ctx: Arc<Ctx>, req: Request<Incoming>) -> Result<Response<Full<B
     let request_id = ctx.uuid();
     let (parts, body) = req.into_parts();
     let protocol = Protocol::guess(&parts.headers);
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
-            let err = ApiError::new(
-                413,
-                "RequestEntityTooLargeException",
-                "The request body is larger than 1 MiB or was cut off",
-            );
-            return Ok(respond(
-                Reply::error(protocol, &err, &request_id),
-                &request_id,
-            ));
+    let (body, _held) = match body::read(body, &ctx.config.limits, &ctx.buffered).await {
+        Ok(read) => read,
+        Err(err) => {
+            // The rest of the body is not read: the connection cannot carry another request.
+            let mut reply = Reply::error(protocol, &err, &request_id);
+            reply.headers.push(("connection", "close".into()));
+            return Ok(respond(reply, &request_id));
         }
     };
     if parts.uri.path().starts_with("/_emulator/") {
@@ -204,9 +209,15 @@ async fn authenticated(
         headers: &parts.headers,
         body,
     };
+    // Until the signature verifies, the account is only what the client claims: a refusal is
+    // counted under its error code alone, or anyone could grow the stats without bound.
+    let refuse = |protocol: Protocol, err: ApiError| {
+        ctx.stats.refused(err.code);
+        Ok(Err((protocol, err)))
+    };
     let claim = match sigv4::parse_claim(&raw) {
         Ok(c) => c,
-        Err(e) => return Ok(Err((guessed, auth::auth_error(guessed, &e)))),
+        Err(e) => return refuse(guessed, auth::auth_error(guessed, &e)),
     };
     let Some(protocol) = Protocol::for_service(&claim.service) else {
         let err = ApiError::new(
@@ -217,16 +228,14 @@ async fn authenticated(
                 claim.service
             ),
         );
-        return Ok(Err((guessed, err)));
+        return refuse(guessed, err);
     };
     let identity = match auth::identify(ctx, &claim, protocol, now as i64) {
         Ok(i) => i,
-        Err(e) => return Ok(Err((protocol, e))),
+        Err(e) => return refuse(protocol, e),
     };
     if let Err(e) = sigv4::verify(&raw, &claim, &identity.secret, now as i64) {
-        ctx.stats
-            .record(&identity.account, now as i64, "Auth", "InvalidSignature");
-        return Ok(Err((protocol, auth::auth_error(protocol, &e))));
+        return refuse(protocol, auth::auth_error(protocol, &e));
     }
     let call = Call {
         account: identity.account,

@@ -1,5 +1,6 @@
 //! What every operation handler gets: the shared context and one authenticated, decoded call.
 
+use crate::body::Budget;
 use crate::config::{Config, Faults};
 use crate::error::ApiError;
 use crate::faults::FaultInjector;
@@ -18,6 +19,8 @@ pub struct Ctx {
     pub faults: FaultInjector,
     pub limiter: RateLimiter,
     pub stats: Stats,
+    /// Request-body bytes all connections may hold at once.
+    pub buffered: Budget,
     /// Identifiers (key ids, request ids, credentials). Separate from the fault generator
     /// so that a seeded fault sequence does not depend on how many ids were made.
     ids: Mutex<StdRng>,
@@ -27,12 +30,15 @@ impl Ctx {
     pub fn new(config: Config, store: Store, seed: u64) -> Self {
         let faults = FaultInjector::new(config.faults.clone(), seed);
         let limiter = RateLimiter::new(config.quotas.write_tps, config.quotas.read_tps);
+        let stats = Stats::new(config.limits.max_stats_accounts);
+        let buffered = Budget::new(config.limits.max_buffered);
         Self {
             config,
             store,
             faults,
             limiter,
-            stats: Stats::default(),
+            stats,
+            buffered,
             ids: Mutex::new(StdRng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15)),
         }
     }

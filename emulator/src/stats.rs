@@ -9,16 +9,58 @@ const KEEP_SECONDS: i64 = 3600;
 
 type Second = BTreeMap<(String, String), u64>;
 
-#[derive(Default)]
+/// Only requests whose signature verified are counted per account: the account of a refused
+/// request is whatever the client claimed, so keying by it would let anyone grow the map.
 pub struct Stats {
+    counts: Mutex<Counts>,
+    max_accounts: usize,
+}
+
+#[derive(Default)]
+struct Counts {
     /// account → second → (operation, outcome) → count.
-    counts: Mutex<BTreeMap<String, BTreeMap<i64, Second>>>,
+    accounts: BTreeMap<String, BTreeMap<i64, Second>>,
+    /// Requests refused before their signature verified, by error code (a fixed set).
+    unauthenticated: BTreeMap<&'static str, u64>,
+    /// Accounts dropped to stay within `max_accounts`.
+    evicted_accounts: u64,
 }
 
 impl Stats {
+    pub fn new(max_accounts: usize) -> Self {
+        Self {
+            counts: Mutex::default(),
+            max_accounts: max_accounts.max(1),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Counts> {
+        self.counts.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Count a request that failed before its signature was verified.
+    pub fn refused(&self, code: &'static str) {
+        *self.lock().unauthenticated.entry(code).or_default() += 1;
+    }
+
+    /// Count an authenticated request.
     pub fn record(&self, account: &str, second: i64, operation: &str, outcome: &str) {
-        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        let seconds = counts.entry(account.to_string()).or_default();
+        let mut guard = self.lock();
+        let counts = &mut *guard;
+        if !counts.accounts.contains_key(account) && counts.accounts.len() >= self.max_accounts {
+            // Drop the least recently active account; a linear scan, but only when a new
+            // account arrives at the cap.
+            let oldest = counts
+                .accounts
+                .iter()
+                .min_by_key(|(_, seconds)| seconds.last_key_value().map(|(s, _)| *s))
+                .map(|(a, _)| a.clone());
+            if let Some(oldest) = oldest {
+                counts.accounts.remove(&oldest);
+                counts.evicted_accounts += 1;
+            }
+        }
+        let seconds = counts.accounts.entry(account.to_string()).or_default();
         *seconds
             .entry(second)
             .or_default()
@@ -32,11 +74,12 @@ impl Stats {
         }
     }
 
-    /// `{"accounts": {ID: {"total", "peak_rps", "operations": {op: {outcome: n}}, "seconds": [...]}}}`.
+    /// `{"accounts": {ID: {"total", "peak_rps", "operations": {op: {outcome: n}}, "seconds": [...]}},
+    /// "unauthenticated": {code: n}, "evicted_accounts": n}`.
     pub fn to_json(&self) -> Value {
-        let counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let counts = self.lock();
         let mut accounts = Map::new();
-        for (account, seconds) in counts.iter() {
+        for (account, seconds) in counts.accounts.iter() {
             let mut totals: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
             let mut list = Vec::new();
             let mut peak = 0;
@@ -58,7 +101,11 @@ impl Stats {
                 json!({"total": total, "peak_rps": peak, "operations": totals, "seconds": list}),
             );
         }
-        json!({ "accounts": accounts })
+        json!({
+            "accounts": accounts,
+            "unauthenticated": counts.unauthenticated,
+            "evicted_accounts": counts.evicted_accounts,
+        })
     }
 }
 
@@ -68,7 +115,7 @@ mod tests {
 
     #[test]
     fn counts_by_second_operation_and_outcome() {
-        let s = Stats::default();
+        let s = Stats::new(10);
         s.record("111122223333", 100, "CreateDomain", "ok");
         s.record("111122223333", 100, "CreateDomain", "ThrottlingException");
         s.record("111122223333", 101, "CreateDomain", "ok");
@@ -78,5 +125,26 @@ mod tests {
         assert_eq!(a["peak_rps"], 2);
         assert_eq!(a["operations"]["CreateDomain"]["ok"], 2);
         assert_eq!(a["seconds"][0]["total"], 2);
+    }
+
+    #[test]
+    fn refusals_are_one_counter_and_accounts_are_capped() {
+        let s = Stats::new(2);
+        for _ in 0..1000 {
+            s.refused("InvalidSignatureException");
+        }
+        s.record("111111111111", 100, "ListDomains", "ok");
+        s.record("222222222222", 101, "ListDomains", "ok");
+        s.record("111111111111", 102, "ListDomains", "ok");
+        // At the cap, the least recently active account (222…, last seen at 101) makes room.
+        s.record("333333333333", 103, "ListDomains", "ok");
+        let v = s.to_json();
+        let accounts = v["accounts"].as_object().unwrap();
+        assert_eq!(
+            accounts.keys().collect::<Vec<_>>(),
+            ["111111111111", "333333333333"]
+        );
+        assert_eq!(v["evicted_accounts"], 1);
+        assert_eq!(v["unauthenticated"]["InvalidSignatureException"], 1000);
     }
 }
