@@ -3,6 +3,7 @@
 use crate::config::{Config, Faults};
 use crate::error::ApiError;
 use crate::faults::FaultInjector;
+use crate::organizations;
 use crate::quota::RateLimiter;
 use crate::state::Store;
 use crate::stats::Stats;
@@ -18,6 +19,8 @@ pub struct Ctx {
     pub faults: FaultInjector,
     pub limiter: RateLimiter,
     pub stats: Stats,
+    /// The organisation Organizations serves (from `--organization`, or reloaded by a test).
+    pub organization: organizations::Current,
     /// Identifiers (key ids, request ids, credentials). Separate from the fault generator
     /// so that a seeded fault sequence does not depend on how many ids were made.
     ids: Mutex<StdRng>,
@@ -33,6 +36,7 @@ impl Ctx {
             faults,
             limiter,
             stats: Stats::default(),
+            organization: organizations::Current::default(),
             ids: Mutex::new(StdRng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15)),
         }
     }
