@@ -58,8 +58,7 @@ struct FileAccount {
     tags: BTreeMap<String, String>,
 }
 
-/// Twelve digits; written unquoted, YAML reads an id as a number (and drops leading zeros,
-/// which are put back).
+/// Twelve digits; written unquoted, YAML reads an id as a number (and would drop leading zeros).
 #[derive(Debug)]
 enum AccountId {
     Text(String),
@@ -89,7 +88,13 @@ impl AccountId {
     fn checked(&self) -> Result<String, String> {
         let id = match self {
             Self::Text(s) => s.clone(),
-            Self::Number(n) => format!("{n:012}"),
+            // Fewer than 12 digits read: leading zeros were lost, or the id is short.
+            Self::Number(n) if (100_000_000_000..=999_999_999_999).contains(n) => n.to_string(),
+            Self::Number(n) => {
+                return Err(format!(
+                    "`{n}` is not an AWS account id (12 digits; quote ids with leading zeros)"
+                ));
+            }
         };
         if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
             Ok(id)

@@ -69,7 +69,7 @@ fn unquoted_ids_are_read_as_numbers() {
     assert_eq!(org.management, "111111111111");
     // A leading zero makes YAML read something else: the message says to quote the id.
     let zero = err("management_account: 012345678901\naccounts: []\n");
-    assert!(zero.contains("quoted"), "{zero}");
+    assert!(zero.contains("quote"), "{zero}");
 }
 
 #[test]
