@@ -45,20 +45,6 @@ fn code<E: ProvideErrorMetadata>(err: E) -> String {
     err.code().unwrap_or("<none>").to_string()
 }
 
-/// `POST`s to an admin path with a minimal HTTP/1.1 request (no client library needed).
-async fn admin_post(ep: &Running, path: &str, body: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(ep.addr()).await.unwrap();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    response
-}
-
 #[tokio::test]
 async fn every_operation_answers_the_management_account() {
     let ep = start_with(ORG).await;
@@ -403,16 +389,23 @@ async fn a_reload_adds_an_account_between_two_discoveries() {
         "      - { id: \"222222222222\"",
         "      - { id: \"555555555555\", name: team-b }\n      - { id: \"222222222222\"",
     );
-    let answer = admin_post(&ep, "/_emulator/organization", &grown).await;
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let (status, answer) =
+        common::admin(&ep.url(), "POST", "/_emulator/organization", &grown).await;
+    assert_eq!(status, 200, "{answer}");
     let after = org.list_accounts().send().await.unwrap().accounts().len();
     assert_eq!(after, before + 1);
     // Ids are derived from the file, so they survive the reload.
     let ous_after = org.list_roots().send().await.unwrap();
     assert_eq!(ous_before.roots()[0].id(), ous_after.roots()[0].id());
 
-    let refused = admin_post(&ep, "/_emulator/organization", "management_account: 1\n").await;
-    assert!(refused.starts_with("HTTP/1.1 400"), "{refused}");
+    let (status, refused) = common::admin(
+        &ep.url(),
+        "POST",
+        "/_emulator/organization",
+        "management_account: 1\n",
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
     assert!(refused.contains("12 digits"), "{refused}");
     ep.shutdown().await;
 }

@@ -53,6 +53,16 @@ fn ids_follow_the_models_patterns_and_are_stable() {
 }
 
 #[test]
+fn the_example_file_loads() {
+    let org = Organization::from_yaml(include_str!("../../../examples/organization.yaml")).unwrap();
+    assert_eq!(org.accounts.len(), 7);
+    assert_eq!(
+        org.account("777777777777").unwrap().state,
+        file::State::Suspended
+    );
+}
+
+#[test]
 fn another_management_account_is_another_organisation() {
     let other = Organization::from_yaml(&EXAMPLE.replace("111111111111", "999999999999")).unwrap();
     let org = Organization::from_yaml(EXAMPLE).unwrap();
