@@ -83,7 +83,8 @@ impl Error {
             Error::NeedsApproval | Error::InsecureEndpoint(_) => Exit::InvalidInput,
             Error::Emulator(
                 provision_emulator::StartError::NonLoopback(_)
-                | provision_emulator::StartError::Faults(_),
+                | provision_emulator::StartError::Faults(_)
+                | provision_emulator::StartError::Organization(_),
             ) => Exit::InvalidInput,
             _ => Exit::Failure,
         }

@@ -1,7 +1,8 @@
-//! Unauthenticated `/_emulator/*` endpoints for tests and benchmarks: health, stats, faults, domain fixtures.
+//! Unauthenticated `/_emulator/*` endpoints for tests and benchmarks: health, stats, faults, domain and organisation fixtures.
 
 use crate::config::Faults;
 use crate::error::ApiError;
+use crate::organizations::Organization;
 use crate::protocol::{Protocol, Reply};
 use crate::records::Record;
 use crate::service::Ctx;
@@ -9,7 +10,9 @@ use hyper::http::Method;
 use serde_json::{Value, json};
 
 /// `GET /_emulator/health`, `GET /_emulator/stats`, `GET|PUT /_emulator/faults`,
-/// `PATCH /_emulator/domains/{account}/{region}/{name}` with `{"repositoryCount": n, "assetSizeBytes": n}`.
+/// `PATCH /_emulator/domains/{account}/{region}/{name}` with `{"repositoryCount": n, "assetSizeBytes": n}`,
+/// `POST /_emulator/organization` with an organisation file's YAML (replaces the organisation),
+/// `DELETE /_emulator/organization` (no organisation any more).
 pub fn handle(ctx: &Ctx, method: &Method, path: &str, body: &[u8]) -> Reply {
     let segments: Vec<&str> = path
         .trim_start_matches("/_emulator/")
@@ -32,6 +35,31 @@ pub fn handle(ctx: &Ctx, method: &Method, path: &str, body: &[u8]) -> Reply {
             }),
         (&Method::PATCH, ["domains", account, region, name]) => {
             patch_domain(ctx, account, region, name, body)
+        }
+        (&Method::POST, ["organization"]) => std::str::from_utf8(body)
+            .map_err(|e| e.to_string())
+            .and_then(Organization::from_yaml)
+            .map_err(|e| {
+                ApiError::new(
+                    400,
+                    "ValidationException",
+                    format!("invalid organization: {e}"),
+                )
+            })
+            .map(|org| {
+                let out = json!({
+                    "status": "ok",
+                    "id": org.id,
+                    "rootId": org.root.id,
+                    "accounts": org.accounts.len(),
+                    "organizationalUnits": org.ous.len(),
+                });
+                ctx.organization.set(Some(org));
+                out
+            }),
+        (&Method::DELETE, ["organization"]) => {
+            ctx.organization.set(None);
+            Ok(json!({"status": "ok"}))
         }
         _ => Err(ApiError::new(
             404,

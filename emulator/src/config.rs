@@ -26,6 +26,11 @@ pub struct Config {
     #[arg(long, default_value = "test", value_name = "KEY")]
     pub secret: String,
 
+    /// YAML file of the AWS Organization that Organizations serves (management account, OUs,
+    /// accounts); absent = the accounts are in no organisation.
+    #[arg(long, value_name = "FILE")]
+    pub organization: Option<PathBuf>,
+
     #[command(flatten)]
     pub quotas: Quotas,
 
@@ -43,6 +48,7 @@ impl Default for Config {
             allow_non_loopback: false,
             state: None,
             secret: "test".into(),
+            organization: None,
             quotas: Quotas::default(),
             faults: Faults::default(),
             limits: Limits::default(),

@@ -9,6 +9,7 @@ mod spec;
 
 use crate::clock;
 use crate::error::ApiError;
+use crate::json11::{self, Input, serialization};
 use crate::operation::KmsOp;
 use crate::protocol::Reply;
 use crate::records::{Alias, Key, Record};
@@ -20,24 +21,10 @@ const TARGET_PREFIX: &str = "TrentService.";
 const DEFAULT_LIMIT: u64 = 50;
 /// The documented maximum page; the model allows asking for up to 1000, which KMS caps.
 const MAX_PAGE: u64 = 100;
-const MARKER_PREFIX: &str = "v1.";
 
 /// The operation `X-Amz-Target` names, or KMS's answer to one it does not serve.
 pub fn operation(headers: &hyper::http::HeaderMap) -> Result<KmsOp, ApiError> {
-    let target = headers
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    target
-        .strip_prefix(TARGET_PREFIX)
-        .and_then(KmsOp::named)
-        .ok_or_else(|| {
-            ApiError::new(
-                400,
-                "UnknownOperationException",
-                format!("Operation {target} is not supported by this endpoint"),
-            )
-        })
+    json11::operation(headers, TARGET_PREFIX, KmsOp::named)
 }
 
 pub fn handle(ctx: &Ctx, call: &Call, op: KmsOp) -> Result<Reply, ApiError> {
@@ -255,14 +242,6 @@ fn key_metadata(key: &Key) -> Value {
     json!({ "KeyMetadata": Value::Object(m) })
 }
 
-/// The JSON body, with the member accessors KMS's deserialiser implies: a member of the
-/// wrong JSON type is a `SerializationException`, `null` is the same as absent.
-struct Input(Map<String, Value>);
-
-fn serialization(message: impl Into<String>) -> ApiError {
-    ApiError::new(400, "SerializationException", message)
-}
-
 fn validation(message: impl Into<String>) -> ApiError {
     ApiError::new(400, "ValidationException", message)
 }
@@ -285,58 +264,20 @@ fn enum_constraint(value: &str, member: &str, allowed: &[&str]) -> ApiError {
     )
 }
 
-impl Input {
-    fn parse(body: &[u8]) -> Result<Self, ApiError> {
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Self(Map::new()));
-        }
-        match serde_json::from_slice(body) {
-            Ok(Value::Object(map)) => Ok(Self(map)),
-            Ok(_) => Err(serialization("The request body must be a JSON object")),
-            Err(e) => Err(serialization(format!("Malformed JSON request body: {e}"))),
-        }
-    }
-
-    fn get(&self, name: &str) -> Option<&Value> {
-        self.0.get(name).filter(|v| !v.is_null())
-    }
-
-    fn str(&self, name: &str) -> Result<Option<&str>, ApiError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(serialization(format!("{name} must be a string"))),
-        }
-    }
-
-    /// A required string member with the model's length bounds.
-    fn required_str(&self, name: &str, member: &str, max: usize) -> Result<&str, ApiError> {
-        let value = self.str(name)?.ok_or_else(|| {
-            validation(format!(
-                "1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null"
-            ))
-        })?;
-        check_len(value, member, 1, max)?;
-        Ok(value)
-    }
-
-    fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(v) => v
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| serialization(format!("{name} must be an integer"))),
-        }
-    }
-
-    fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(serialization(format!("{name} must be a boolean"))),
-        }
-    }
+/// A required string member with the model's length bounds.
+fn required_str<'a>(
+    input: &'a Input,
+    name: &str,
+    member: &str,
+    max: usize,
+) -> Result<&'a str, ApiError> {
+    let value = input.str(name)?.ok_or_else(|| {
+        validation(format!(
+            "1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null"
+        ))
+    })?;
+    check_len(value, member, 1, max)?;
+    Ok(value)
 }
 
 fn check_len(value: &str, member: &str, min: usize, max: usize) -> Result<(), ApiError> {
@@ -448,8 +389,8 @@ fn create_key(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> 
 }
 
 fn create_alias(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
-    let name = input.required_str("AliasName", "aliasName", 256)?;
-    let target = input.required_str("TargetKeyId", "targetKeyId", 2048)?;
+    let name = required_str(input, "AliasName", "aliasName", 256)?;
+    let target = required_str(input, "TargetKeyId", "targetKeyId", 2048)?;
     if !name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || ":/_-".contains(c))
@@ -527,7 +468,7 @@ fn create_alias(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError
 }
 
 fn describe_key(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
-    let key_ref = input.required_str("KeyId", "keyId", 2048)?;
+    let key_ref = required_str(input, "KeyId", "keyId", 2048)?;
     // "AWS services use DescribeKey to create AWS managed keys from a predefined AWS alias
     // with no key ID" (the KMS model): describing `alias/aws/<service>` creates that key.
     if let Some(service) = predefined_alias(key_ref) {
@@ -569,7 +510,7 @@ fn list_aliases(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError
     let after = match input.str("Marker")? {
         None => None,
         Some(marker) => Some(
-            decode_marker(marker)
+            json11::decode_token(marker)
                 .ok_or_else(|| ApiError::new(400, "InvalidMarkerException", "Invalid marker"))?,
         ),
     };
@@ -613,21 +554,10 @@ fn list_aliases(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError
             .collect();
         let mut out = json!({ "Aliases": entries, "Truncated": truncated });
         if let (true, Some(last)) = (truncated, page.last()) {
-            out["NextMarker"] = json!(encode_marker(&last.name));
+            out["NextMarker"] = json!(json11::encode_token(&last.name));
         }
         Ok(out)
     })
-}
-
-/// Markers are opaque to clients; this one names the last alias returned, so that a page
-/// stays correct when aliases are created between requests.
-fn encode_marker(last: &str) -> String {
-    format!("{MARKER_PREFIX}{}", hex::encode(last))
-}
-
-fn decode_marker(marker: &str) -> Option<String> {
-    let bytes = hex::decode(marker.strip_prefix(MARKER_PREFIX)?).ok()?;
-    String::from_utf8(bytes).ok()
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! A local AWS endpoint for CodeArtifact domains, STS and KMS that verifies SigV4, so that the
-//! unmodified AWS SDKs, boto3 and the aws CLI can be pointed at it (`AWS_ENDPOINT_URL`).
+//! A local AWS endpoint for CodeArtifact domains, STS, KMS and Organizations that verifies
+//! SigV4, so that the unmodified AWS SDKs, boto3 and the aws CLI can be pointed at it
+//! (`AWS_ENDPOINT_URL`).
 //!
-//! One port serves all three services; a request is routed by the service named in its
+//! One port serves all four services; a request is routed by the service named in its
 //! SigV4 credential scope. See `Config` for quotas, fault injection and persistence.
 
 mod admin;
@@ -14,8 +15,10 @@ mod connection;
 mod error;
 mod faults;
 mod journal;
+mod json11;
 mod kms;
 mod operation;
+mod organizations;
 mod protocol;
 mod quota;
 mod records;
@@ -29,4 +32,5 @@ mod sts;
 pub use auth::DEFAULT_ACCOUNT;
 pub use config::{Config, Faults, Fraction, Latency, Limits, Quotas};
 pub use journal::JournalError;
+pub use organizations::OrganizationFileError;
 pub use server::{Running, StartError, start};

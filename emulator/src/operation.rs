@@ -15,6 +15,7 @@ pub enum Kind {
 pub enum Operation {
     CodeArtifact(CodeArtifactOp),
     Kms(KmsOp),
+    Organizations(OrganizationsOp),
     Sts(StsOp),
 }
 
@@ -24,6 +25,7 @@ impl Operation {
         match self {
             Self::CodeArtifact(op) => op.name(),
             Self::Kms(op) => op.name(),
+            Self::Organizations(op) => op.name(),
             Self::Sts(op) => op.name(),
         }
     }
@@ -32,6 +34,7 @@ impl Operation {
         match self {
             Self::CodeArtifact(op) => op.kind(),
             Self::Kms(op) => op.kind(),
+            Self::Organizations(_) => Kind::Read,
             Self::Sts(op) => op.kind(),
         }
     }
@@ -137,6 +140,48 @@ impl KmsOp {
         match self {
             Self::CreateKey | Self::CreateAlias => Kind::Write,
             Self::DescribeKey | Self::ListAliases => Kind::Read,
+        }
+    }
+}
+
+/// The Organizations operations that discover an organisation's accounts (JSON 1.1: named by
+/// `X-Amz-Target: AWSOrganizationsV20161128.<name>`). All read: the organisation comes from a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganizationsOp {
+    DescribeOrganization,
+    ListRoots,
+    ListOrganizationalUnitsForParent,
+    ListAccountsForParent,
+    ListAccounts,
+    DescribeAccount,
+    ListTagsForResource,
+}
+
+impl OrganizationsOp {
+    const ALL: [Self; 7] = [
+        Self::DescribeOrganization,
+        Self::ListRoots,
+        Self::ListOrganizationalUnitsForParent,
+        Self::ListAccountsForParent,
+        Self::ListAccounts,
+        Self::DescribeAccount,
+        Self::ListTagsForResource,
+    ];
+
+    /// The operation of this wire name, if served.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::DescribeOrganization => "DescribeOrganization",
+            Self::ListRoots => "ListRoots",
+            Self::ListOrganizationalUnitsForParent => "ListOrganizationalUnitsForParent",
+            Self::ListAccountsForParent => "ListAccountsForParent",
+            Self::ListAccounts => "ListAccounts",
+            Self::DescribeAccount => "DescribeAccount",
+            Self::ListTagsForResource => "ListTagsForResource",
         }
     }
 }

@@ -8,8 +8,10 @@ use serde_json::{Map, Value};
 pub enum Protocol {
     /// CodeArtifact: REST paths, JSON bodies, errors named by `x-amzn-errortype`.
     RestJson,
-    /// KMS: `X-Amz-Target: TrentService.Op`, JSON 1.1 bodies, errors named by `__type`.
-    Json,
+    /// KMS and Organizations: `X-Amz-Target: <prefix>.Op`, JSON 1.1 bodies, errors named by
+    /// `__type`. The service is part of the protocol because the two spell the shared errors
+    /// (throttling, server faults, the message member) differently.
+    Json(JsonService),
     /// STS: form-encoded `Action=...` requests, XML responses.
     Query,
 }
@@ -19,7 +21,8 @@ impl Protocol {
     pub fn for_service(service: &str) -> Option<Self> {
         match service {
             "codeartifact" => Some(Self::RestJson),
-            "kms" => Some(Self::Json),
+            "kms" => Some(Self::Json(JsonService::Kms)),
+            "organizations" => Some(Self::Json(JsonService::Organizations)),
             "sts" => Some(Self::Query),
             _ => None,
         }
@@ -32,8 +35,15 @@ impl Protocol {
             .get(hyper::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        if headers.contains_key("x-amz-target") {
-            Self::Json
+        if let Some(target) = headers.get("x-amz-target") {
+            let organizations = target
+                .as_bytes()
+                .starts_with(ORGANIZATIONS_TARGET_PREFIX.as_bytes());
+            Self::Json(if organizations {
+                JsonService::Organizations
+            } else {
+                JsonService::Kms
+            })
         } else if content_type.starts_with("application/x-www-form-urlencoded") {
             Self::Query
         } else {
@@ -42,11 +52,16 @@ impl Protocol {
     }
 
     /// Throttling as this protocol's clients recognise it: CodeArtifact answers
-    /// 429 with `Retry-After`; KMS and STS answer 400 with their own codes.
+    /// 429 with `Retry-After`; KMS, Organizations and STS answer 400 with their own codes.
     pub fn throttled(self, retry_after: u32) -> ApiError {
         let mut e = match self {
             Self::RestJson => ApiError::new(429, "ThrottlingException", "Rate exceeded"),
-            Self::Json => ApiError::new(400, "ThrottlingException", "Rate exceeded"),
+            Self::Json(JsonService::Kms) => {
+                ApiError::new(400, "ThrottlingException", "Rate exceeded")
+            }
+            Self::Json(JsonService::Organizations) => {
+                ApiError::new(400, "TooManyRequestsException", "Rate exceeded")
+            }
             Self::Query => ApiError::new(400, "Throttling", "Rate exceeded"),
         };
         e.retry_after = Some(retry_after);
@@ -57,7 +72,8 @@ impl Protocol {
     pub fn server_fault(self) -> ApiError {
         let code = match self {
             Self::RestJson => "InternalServerException",
-            Self::Json => "KMSInternalException",
+            Self::Json(JsonService::Kms) => "KMSInternalException",
+            Self::Json(JsonService::Organizations) => "ServiceException",
             Self::Query => "InternalFailure",
         };
         ApiError::new(500, code, "An internal error occurred (injected fault)")
@@ -65,12 +81,22 @@ impl Protocol {
 
     pub fn access_denied(self, message: impl Into<String>) -> ApiError {
         let code = match self {
-            Self::RestJson | Self::Json => "AccessDeniedException",
+            Self::RestJson | Self::Json(_) => "AccessDeniedException",
             Self::Query => "AccessDenied",
         };
         ApiError::new(403, code, message)
     }
 }
+
+/// The services speaking JSON 1.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonService {
+    Kms,
+    Organizations,
+}
+
+/// Organizations' `X-Amz-Target` prefix (its API version).
+pub const ORGANIZATIONS_TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
 
 /// A successful or failed answer, before it becomes an HTTP response.
 #[derive(Debug, Clone)]
@@ -86,7 +112,7 @@ impl Reply {
         Self::json_with(value, "application/json")
     }
 
-    /// KMS answers with the JSON 1.1 content type.
+    /// KMS and Organizations answer with the JSON 1.1 content type.
     pub fn json11(value: &Value) -> Self {
         Self::json_with(value, "application/x-amz-json-1.1")
     }
@@ -116,16 +142,21 @@ impl Reply {
             headers.push(("retry-after", seconds.to_string()));
         }
         let (content_type, body) = match protocol {
-            Protocol::RestJson | Protocol::Json => {
+            Protocol::RestJson | Protocol::Json(_) => {
                 let mut map = Map::new();
-                if protocol == Protocol::Json {
+                if let Protocol::Json(_) = protocol {
                     map.insert("__type".into(), Value::String(err.code.into()));
                 }
-                map.insert("message".into(), Value::String(err.message.clone()));
+                // Each model names the member; Organizations' errors capitalise it.
+                let message = match protocol {
+                    Protocol::Json(JsonService::Organizations) => "Message",
+                    _ => "message",
+                };
+                map.insert(message.into(), Value::String(err.message.clone()));
                 for (name, value) in &err.fields {
                     map.insert((*name).into(), Value::String(value.clone()));
                 }
-                let content_type = if protocol == Protocol::Json {
+                let content_type = if let Protocol::Json(_) = protocol {
                     "application/x-amz-json-1.1"
                 } else {
                     "application/json"

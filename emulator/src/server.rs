@@ -6,11 +6,11 @@ use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::journal::JournalError;
 use crate::operation::Operation;
-use crate::protocol::{Protocol, Reply};
+use crate::protocol::{JsonService, Protocol, Reply};
 use crate::service::{Call, Ctx};
 use crate::sigv4::{self, RequestParts};
 use crate::state::Store;
-use crate::{admin, body, clock, codeartifact, connection, kms, sts};
+use crate::{admin, body, clock, codeartifact, connection, kms, organizations, sts};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -41,6 +41,8 @@ pub enum StartError {
     State(#[from] JournalError),
     #[error("invalid faults: {0}")]
     Faults(String),
+    #[error(transparent)]
+    Organization(#[from] organizations::OrganizationFileError),
 }
 
 /// A running endpoint. Dropping it without `shutdown` leaves the server running until the runtime ends.
@@ -85,6 +87,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         return Err(StartError::NonLoopback(config.listen));
     }
     config.faults.check().map_err(StartError::Faults)?;
+    let organization = organizations::load(config.organization.as_deref())?;
     let store = match &config.state {
         Some(dir) => Store::open(dir)?,
         None => Store::in_memory(),
@@ -101,6 +104,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         source,
     })?;
     let ctx = Arc::new(Ctx::new(config, store, seed));
+    ctx.organization.set(organization);
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(serve(listener, ctx.clone(), stopped));
     Ok(Running {
@@ -224,7 +228,7 @@ async fn authenticated(
             400,
             "UnknownServiceException",
             format!(
-                "This endpoint serves codeartifact, kms and sts, not `{}`",
+                "This endpoint serves codeartifact, kms, organizations and sts, not `{}`",
                 claim.service
             ),
         );
@@ -312,7 +316,10 @@ fn operation(protocol: Protocol, call: &Call) -> Result<Operation, ApiError> {
         Protocol::RestJson => {
             Operation::CodeArtifact(codeartifact::operation(call.method, &call.path)?)
         }
-        Protocol::Json => Operation::Kms(kms::operation(call.headers)?),
+        Protocol::Json(JsonService::Kms) => Operation::Kms(kms::operation(call.headers)?),
+        Protocol::Json(JsonService::Organizations) => {
+            Operation::Organizations(organizations::operation(call.headers)?)
+        }
         Protocol::Query => Operation::Sts(sts::operation(&call.form())?),
     })
 }
@@ -321,6 +328,7 @@ fn dispatch(ctx: &Ctx, call: &Call, op: Operation) -> Result<Reply, ApiError> {
     match op {
         Operation::CodeArtifact(op) => codeartifact::handle(ctx, call, op),
         Operation::Kms(op) => kms::handle(ctx, call, op),
+        Operation::Organizations(op) => organizations::handle(ctx, call, op),
         Operation::Sts(op) => sts::handle(ctx, call, op),
     }
 }

@@ -4,6 +4,7 @@ use crate::body::Budget;
 use crate::config::{Config, Faults};
 use crate::error::ApiError;
 use crate::faults::FaultInjector;
+use crate::organizations;
 use crate::quota::RateLimiter;
 use crate::state::Store;
 use crate::stats::Stats;
@@ -21,6 +22,8 @@ pub struct Ctx {
     pub stats: Stats,
     /// Request-body bytes all connections may hold at once.
     pub buffered: Budget,
+    /// The organisation Organizations serves (from `--organization`, or reloaded by a test).
+    pub organization: organizations::Current,
     /// Identifiers (key ids, request ids, credentials). Separate from the fault generator
     /// so that a seeded fault sequence does not depend on how many ids were made.
     ids: Mutex<StdRng>,
@@ -39,6 +42,7 @@ impl Ctx {
             limiter,
             stats,
             buffered,
+            organization: organizations::Current::default(),
             ids: Mutex::new(StdRng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15)),
         }
     }

@@ -674,36 +674,12 @@ async fn injected_faults_answer_500_drop_connections_or_deny() {
     ep.shutdown().await;
 }
 
-/// A raw HTTP/1.1 request to the unauthenticated admin API (no HTTP client dependency needed).
-async fn admin(url: &str, method: &str, path: &str, body: &str) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr = url.trim_start_matches("http://");
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = out
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
 async fn admin_patch(url: &str, path: &str, body: &str) -> u16 {
-    admin(url, "PATCH", path, body).await.0
+    common::admin(url, "PATCH", path, body).await.0
 }
 
 async fn admin_get(url: &str, path: &str) -> serde_json::Value {
-    let (status, body) = admin(url, "GET", path, "").await;
+    let (status, body) = common::admin(url, "GET", path, "").await;
     assert_eq!(status, 200, "{body}");
     serde_json::from_str(&body).unwrap()
 }

@@ -9,7 +9,7 @@ pub async fn run(args: EmulatorArgs) -> Result<Exit, Error> {
     output::stdout(&format!("{}\n", running.url()), false);
     output::stderr(
         &format!(
-            "provision emulator: serving CodeArtifact, STS and KMS at {} (fault seed {}); Ctrl-C stops\n",
+            "provision emulator: serving CodeArtifact, STS, KMS and Organizations at {} (fault seed {}); Ctrl-C stops\n",
             running.url(),
             running.seed()
         ),

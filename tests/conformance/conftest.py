@@ -82,7 +82,8 @@ class Emulator:
         return url
 
     def log(self) -> str:
-        self._log.flush()
+        if not self._log.closed:  # closed once the process was stopped
+            self._log.flush()
         return self.log_path.read_text(errors="replace")
 
     def admin(self, method: str, path: str, body=None):
