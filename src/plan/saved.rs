@@ -121,6 +121,12 @@ pub fn bind(
     })
 }
 
+/// Parse plan text as [`load`] does once the file is read; `path` is only shown in messages.
+/// Public for the fuzz target and its regression replay, which feed text and not files.
+pub fn parse_str(path: &Path, text: &str) -> Result<Plan, PlanError> {
+    parse(path, text)
+}
+
 fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
     let invalid = |reason: String| PlanError::Invalid {
         path: path.to_path_buf(),
