@@ -101,18 +101,8 @@ async fn soak_2000_domains_over_200_accounts_converge_under_faults() {
     // No domain was created twice, and provision asked again only when it had to: a create meets
     // ConflictException only after one of its own attempts was applied with its answer lost, and
     // each such conflict is reported `already_present`.
-    let conflicts: u64 = stats["accounts"]
-        .as_object()
-        .unwrap()
-        .values()
-        .filter_map(|a| a["operations"]["CreateDomain"]["ConflictException"].as_u64())
-        .sum();
-    let lost: u64 = stats["accounts"]
-        .as_object()
-        .unwrap()
-        .values()
-        .filter_map(|a| a["operations"]["CreateDomain"]["dropped-after-write"].as_u64())
-        .sum();
+    let conflicts = support::operation_outcomes(&stats, "CreateDomain", "ConflictException");
+    let lost = support::operation_outcomes(&stats, "CreateDomain", "dropped-after-write");
     assert!(conflicts > 0, "some answers of applied creates were lost");
     assert!(
         conflicts <= lost,

@@ -249,3 +249,13 @@ pub fn outcomes(stats: &serde_json::Value, outcome: &str) -> u64 {
         .filter_map(|o| o[outcome].as_u64())
         .sum()
 }
+
+/// The same for one operation.
+pub fn operation_outcomes(stats: &serde_json::Value, operation: &str, outcome: &str) -> u64 {
+    stats["accounts"]
+        .as_object()
+        .expect("stats have accounts")
+        .values()
+        .filter_map(|a| a["operations"][operation][outcome].as_u64())
+        .sum()
+}
