@@ -16,17 +16,20 @@ fn edit(path: &std::path::Path, f: impl FnOnce(&mut Value)) {
     std::fs::write(path, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
 }
 
-#[tokio::test]
-async fn a_tampered_plan_cannot_act_on_an_account_the_manifest_never_named() {
-    let w = world(config()).await;
-    let m = w.write(
-        "domains.yaml",
-        &manifest("  - { name: acme, account: platform }\n"),
-    );
+/// Write `domains.yaml` with these domains and save its plan as `plan.json`; the plan's path.
+async fn saved_plan(w: &support::World, domains: &str) -> std::path::PathBuf {
+    let m = w.write("domains.yaml", &manifest(domains));
     w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
         .await
         .expect(0);
-    edit(&w.path("plan.json"), |p| {
+    w.path("plan.json")
+}
+
+#[tokio::test]
+async fn a_tampered_plan_cannot_act_on_an_account_the_manifest_never_named() {
+    let w = world(config()).await;
+    let plan = saved_plan(&w, "  - { name: acme, account: platform }\n").await;
+    edit(&plan, |p| {
         p["targets"].as_array_mut().unwrap().push(json!({
             "account": STRANGER,
             "region": "us-east-1",
@@ -54,18 +57,15 @@ async fn a_tampered_plan_cannot_act_on_an_account_the_manifest_never_named() {
 #[tokio::test]
 async fn a_plan_whose_tags_or_arn_were_edited_is_refused() {
     let w = world(config()).await;
-    let m = w.write(
-        "domains.yaml",
-        &manifest("  - { name: acme, account: platform, tags: { env: prod } }\n  - { name: other, account: platform }\n"),
-    );
     let ca = w.codeartifact(PLATFORM, "us-east-1").await;
     for d in ["acme", "other"] {
         ca.create_domain().domain(d).send().await.unwrap();
     }
-    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
-        .await
-        .expect(0);
-    let plan = w.path("plan.json");
+    let plan = saved_plan(
+        &w,
+        "  - { name: acme, account: platform, tags: { env: prod } }\n  - { name: other, account: platform }\n",
+    )
+    .await;
     let original = std::fs::read_to_string(&plan).unwrap();
     // The tag step of `acme` pointed at `other`'s ARN.
     edit(&plan, |p| {
@@ -124,13 +124,7 @@ async fn a_plan_whose_tags_or_arn_were_edited_is_refused() {
 #[tokio::test]
 async fn a_plan_is_refused_once_its_manifest_changed() {
     let w = world(config()).await;
-    let m = w.write(
-        "domains.yaml",
-        &manifest("  - { name: acme, account: platform }\n"),
-    );
-    w.run(&["plan", m.to_str().unwrap(), "--out", "plan.json"])
-        .await
-        .expect(0);
+    saved_plan(&w, "  - { name: acme, account: platform }\n").await;
     w.write(
         "domains.yaml",
         &manifest("  - { name: acme2, account: platform }\n"),
