@@ -18,7 +18,7 @@
 //! they are all returned at once, in file order, in [`ManifestError::Invalid`].
 //! Syntax errors stop the pipeline (the tree would be incomplete).
 
-mod echo;
+use crate::output::echo;
 mod error;
 mod model;
 mod node;

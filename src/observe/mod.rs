@@ -21,10 +21,12 @@ use std::collections::BTreeMap;
 /// Observe every target; problems that are the manifest's or the credentials' fault (wrong
 /// account, unusable key) fail the whole observation, all of them reported at once.
 pub async fn observe(env: &Environment, resolved: &Resolved) -> Result<LiveState, ObserveError> {
-    let results = pool::bounded(&resolved.targets, env.concurrency, |t| async move {
-        let wanted: Vec<_> = resolved.domains_in(t).collect();
+    let wanted = resolved.by_target();
+    let none = Vec::new();
+    let results = pool::bounded(&resolved.targets, env.concurrency, |t| async {
+        let wanted = wanted.get(&t.key()).unwrap_or(&none);
         let result = match env.clients(&t.key()) {
-            Ok(clients) => target::observe_target(env, clients, t, &wanted).await,
+            Ok(clients) => target::observe_target(env, clients, t, wanted).await,
             Err(error) => Err(vec![no_client(t, error)]),
         };
         (t.key(), result)

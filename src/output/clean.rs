@@ -1,6 +1,7 @@
 //! Control characters escaped so that no value can move the cursor, erase lines or retitle the
 //! terminal; only the colour codes provision paints itself are kept, and only when asked.
 
+use super::echo::write_shown;
 use super::secrets::scrub;
 use std::fmt::Write as _;
 
@@ -11,7 +12,8 @@ const OWN_COLOURS: &[&str] = &["0", "1", "2", "31", "32", "33", "36", "1;33"];
 pub const MAX_VALUE_CHARS: usize = 500;
 
 /// A whole document for output: secrets removed; control characters other than newline and
-/// tab escaped as `\u{1b}`; provision's own colour codes kept when `colour` is set.
+/// tab escaped (`\u{1b}`, `\r`, and format characters such as bidi overrides); provision's
+/// own colour codes kept when `colour` is set.
 pub fn clean(text: &str, colour: bool) -> String {
     let text = scrub(text);
     let mut out = String::with_capacity(text.len());
@@ -46,15 +48,13 @@ pub fn value(text: &str) -> String {
     out
 }
 
+/// Newlines and tabs kept in whole documents (`newlines` false); every other character a
+/// terminal could act on written as its escape (the rule in `echo`).
 fn push_escaped(out: &mut String, c: char, newlines: bool) {
-    let keep = match c {
-        '\n' | '\t' => !newlines,
-        c => !c.is_control(),
-    };
-    if keep {
+    if !newlines && matches!(c, '\n' | '\t') {
         out.push(c);
     } else {
-        let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        let _ = write_shown(out, c);
     }
 }
 
@@ -79,7 +79,7 @@ mod tests {
         let ours = "\u{1b}[32m+ acme\u{1b}[0m\n\u{1b}[1;33mdone\u{1b}[0m\r\n";
         assert_eq!(
             clean(ours, true),
-            "\u{1b}[32m+ acme\u{1b}[0m\n\u{1b}[1;33mdone\u{1b}[0m\\u{d}\n"
+            "\u{1b}[32m+ acme\u{1b}[0m\n\u{1b}[1;33mdone\u{1b}[0m\\r\n"
         );
         assert!(!clean(ours, false).contains('\u{1b}'));
         // Concealed text would hide the rest of a plan: not one of ours.
@@ -88,7 +88,7 @@ mod tests {
 
     #[test]
     fn values_are_one_line_and_bounded() {
-        assert_eq!(value("a\nb\u{9b}c"), "a\\u{a}b\\u{9b}c");
+        assert_eq!(value("a\nb\u{9b}c\u{202e}"), "a\\nb\\u{9b}c\\u{202e}");
         let long = "x".repeat(MAX_VALUE_CHARS + 7);
         let v = value(&long);
         assert!(v.ends_with("… (7 more characters)"), "{v}");

@@ -3,6 +3,7 @@
 //! (only the colours provision itself paints survive), and single values shortened.
 
 mod clean;
+pub mod echo;
 mod secrets;
 mod sink;
 

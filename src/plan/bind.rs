@@ -3,7 +3,7 @@
 //! act on an account, a domain or a tag the manifest never named.
 
 use super::model::{Entry, Finding, Plan, Step};
-use crate::model::{DomainAddress, TagsMode, is_reserved_tag};
+use crate::model::{DomainAddress, TagsMode, Target, TargetKey, is_reserved_tag};
 use crate::resolve::{Desired, Resolved};
 use std::collections::HashMap;
 
@@ -13,12 +13,10 @@ const MAX_TAGS: usize = 50;
 /// Every way the plan differs from what its manifest produces, in plan order.
 pub fn mismatches(plan: &Plan, resolved: &Resolved) -> Vec<String> {
     let mut out = Vec::new();
+    let targets: HashMap<TargetKey, &Target> =
+        resolved.targets.iter().map(|r| (r.key(), r)).collect();
     for t in &plan.targets {
-        match resolved
-            .targets
-            .iter()
-            .find(|r| r.account == t.account && r.region == t.region)
-        {
+        match targets.get(&t.key()) {
             None => out.push(format!("target {} is not one the manifest names", t.key())),
             Some(r) if r.credentials != t.credentials => out.push(format!(
                 "target {}: the plan's credentials are not the manifest's",

@@ -14,7 +14,8 @@ pub use targets::{account_id, needs_caller, targets};
 
 use crate::call::Environment;
 use crate::manifest::Manifest;
-use crate::model::{Target, duplicates};
+use crate::model::{Target, TargetKey, duplicates};
+use std::collections::HashMap;
 
 /// The manifest made concrete: every target, and every domain where it lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,11 +26,14 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// The manifest's domains in one target.
-    pub fn domains_in<'a>(&'a self, target: &'a Target) -> impl Iterator<Item = &'a Desired> + 'a {
-        self.domains.iter().filter(move |d| {
-            d.address.account == target.account && d.address.region == target.region
-        })
+    /// The manifest's domains grouped by target, in one pass (asking per target would cost
+    /// targets × domains at organisation scale).
+    pub fn by_target(&self) -> HashMap<TargetKey, Vec<&Desired>> {
+        let mut out: HashMap<TargetKey, Vec<&Desired>> = HashMap::new();
+        for d in &self.domains {
+            out.entry(d.address.target()).or_default().push(d);
+        }
+        out
     }
 }
 

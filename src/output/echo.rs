@@ -1,4 +1,5 @@
-//! Echoing the user's values back in diagnostics: escaped and shortened.
+//! The one rule for showing someone else's text: which characters are escaped, how they are
+//! spelled, and how values are shortened. Used by the output point and by diagnostics.
 //!
 //! A manifest is input from whoever wrote it, and diagnostics go to a
 //! terminal: a value with `ESC [ 2 K` in it, printed raw, would rewrite the
@@ -12,13 +13,13 @@ use std::fmt::{self, Write};
 
 /// At most this many characters of a value are quoted (escapes included);
 /// longer values end with `…`. Enough for any valid name, ARN or tag key.
-pub(crate) const MAX_ECHO_CHARS: usize = 80;
+pub const MAX_ECHO_CHARS: usize = 80;
 
 /// Unicode "Other" (`\p{C}`): controls, format characters (bidi overrides,
 /// zero-width characters) and private use. These are what a terminal may act
 /// on or hide, and what AWS refuses in tags.
 /// (Unassigned code points are not detected: that needs Unicode tables.)
-pub(crate) fn is_other(c: char) -> bool {
+pub fn is_other(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{AD}' | '\u{600}'..='\u{605}' | '\u{61C}' | '\u{6DD}' | '\u{70F}' | '\u{8E2}'
@@ -29,14 +30,14 @@ pub(crate) fn is_other(c: char) -> bool {
 }
 
 /// A user value as it may be shown: see [`echo`].
-pub(crate) struct Echo<'a> {
+pub struct Echo<'a> {
     value: &'a str,
     max: usize,
 }
 
 /// `value` with every [`is_other`] character escaped (`\t`, `\n`, `\r`,
 /// `\u{1b}`, …) and cut to [`MAX_ECHO_CHARS`] characters with `…`.
-pub(crate) fn echo(value: &str) -> Echo<'_> {
+pub fn echo(value: &str) -> Echo<'_> {
     Echo {
         value,
         max: MAX_ECHO_CHARS,
@@ -45,7 +46,7 @@ pub(crate) fn echo(value: &str) -> Echo<'_> {
 
 /// Like [`echo`], for a parser's message that may quote the input: cut at
 /// three times the length, so that the parser's own words are kept.
-pub(crate) fn echo_message(message: &str) -> Echo<'_> {
+pub fn echo_message(message: &str) -> Echo<'_> {
     Echo {
         value: message,
         max: 3 * MAX_ECHO_CHARS,
@@ -54,7 +55,7 @@ pub(crate) fn echo_message(message: &str) -> Echo<'_> {
 
 /// `text` with its [`is_other`] characters escaped and nothing cut: for
 /// whole messages, which may quote a value someone forgot to [`echo`].
-pub(crate) fn escape(text: String) -> String {
+pub fn escape(text: String) -> String {
     if text.chars().any(is_other) {
         Echo {
             value: &text,
@@ -76,7 +77,7 @@ fn shown_width(c: char) -> usize {
 }
 
 /// `c` itself, or its escape if a terminal could act on it.
-fn write_shown(f: &mut fmt::Formatter<'_>, c: char) -> fmt::Result {
+pub fn write_shown(f: &mut impl Write, c: char) -> fmt::Result {
     match c {
         '\t' => f.write_str("\\t"),
         '\n' => f.write_str("\\n"),
@@ -113,7 +114,7 @@ impl fmt::Display for Echo<'_> {
 /// `text` with the characters a terminal would act on replaced by `?` (one
 /// per byte, so that every span still points at the same bytes): this is
 /// the text miette prints around a label. Tabs and line breaks stay.
-pub(crate) fn hide_controls(text: &str) -> Cow<'_, str> {
+pub fn hide_controls(text: &str) -> Cow<'_, str> {
     let hidden = |c: char| is_other(c) && !matches!(c, '\t' | '\n' | '\r');
     if !text.chars().any(hidden) {
         return Cow::Borrowed(text);
