@@ -25,6 +25,10 @@ pub struct GlobalArgs {
     /// Allow an endpoint over plain HTTP on another machine (signed requests in clear text).
     #[arg(long, global = true)]
     pub allow_insecure_endpoint: bool,
+    /// With --local: serve this organisation (AWS Organizations) from a YAML file, and act as its
+    /// management account (see `provision emulator --help`).
+    #[arg(long, global = true, value_name = "FILE", requires = "local")]
+    pub organization: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,6 +61,10 @@ pub struct EngineArgs {
     /// Read requests per second per (account, Region); AWS allows about 800 per account.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub read_rate: u32,
+    /// Domains allowed per (account, Region): CodeArtifact's quota is 10 unless raised through
+    /// Service Quotas. A target whose existing plus planned domains exceed it creates none.
+    #[arg(long, value_name = "N", default_value_t = crate::plan::quota::DEFAULT_DOMAIN_QUOTA, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub domain_quota: u32,
 }
 
 #[derive(Debug, Args)]

@@ -59,6 +59,20 @@ pub enum Error {
     )]
     Unreachable { domains: usize },
 
+    #[error(
+        "{} would take {} over the domain quota; none of {} creates start",
+        if *domains == 1 { "1 domain".to_string() } else { format!("{domains} domains") },
+        if *targets == 1 { "1 account and Region".to_string() } else { format!("{targets} accounts and Regions") },
+        if *targets == 1 { "its" } else { "their" }
+    )]
+    #[diagnostic(
+        code(provision::over_quota),
+        help(
+            "the counts are in the plan above (#): remove domains there, or request an increase of CodeArtifact's \"Domains per account\" through Service Quotas and pass --domain-quota N"
+        )
+    )]
+    OverQuota { domains: usize, targets: usize },
+
     #[error(transparent)]
     #[diagnostic(transparent)]
     InsecureEndpoint(#[from] crate::aws::endpoint::InsecureEndpoint),

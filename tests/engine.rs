@@ -314,6 +314,8 @@ async fn throttling_and_server_errors_still_converge() {
     assert_eq!(w.domains("111122223333", "us-east-1").await.len(), 10);
 }
 
+/// The service's own quota answer, when the quota the plan was told (`--domain-quota`) is higher
+/// than the account's real one: that domain fails with a clear message, the others are created.
 #[tokio::test]
 async fn over_the_domain_quota_fails_that_domain_with_a_clear_message() {
     let w = world(config()).await;
@@ -326,6 +328,8 @@ async fn over_the_domain_quota_fails_that_domain_with_a_clear_message() {
             "apply",
             m.to_str().unwrap(),
             "--auto-approve",
+            "--domain-quota",
+            "11",
             "--report",
             "r.json",
         ])

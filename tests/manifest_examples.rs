@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use provision::manifest::{self, AccountRef, Credentials, Manifest, TagsMode};
+use provision::manifest::{self, AccountRef, Accounts, Credentials, Manifest, TagsMode};
 
 fn example(name: &str) -> Manifest {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,6 +18,7 @@ fn example(name: &str) -> Manifest {
 fn without_lines(mut m: Manifest) -> Manifest {
     for d in &mut m.domains {
         d.line = 0;
+        d.name_span = 0..0;
     }
     m.digest.clear();
     m
@@ -40,30 +41,37 @@ fn examples_have_the_expected_shape() {
             .iter()
             .all(|a| matches!(a.credentials, Credentials::AssumeRole { .. }))
     );
-    let mut regions: Vec<&str> = m.domains.iter().map(|d| d.region.as_str()).collect();
+    let mut regions: Vec<&str> = m
+        .domains
+        .iter()
+        .flat_map(|d| d.placement.regions.iter().map(String::as_str))
+        .collect();
     regions.sort_unstable();
     regions.dedup();
     assert_eq!(regions, ["eu-west-1", "us-east-1"]);
     for d in &m.domains {
         assert_eq!(
-            d.tags.get("managed-by").map(String::as_str),
+            d.tags.get("managed-by").map(ToString::to_string).as_deref(),
             Some("provision")
         );
         assert!(matches!(
             d.encryption_key.as_deref(),
             None | Some("alias/aws/codeartifact")
         ));
-        assert!(matches!(d.account, AccountRef::Named { .. }));
+        assert!(matches!(
+            &d.placement.accounts,
+            Accounts::Listed(list) if matches!(list[..], [AccountRef::Named { .. }])
+        ));
     }
     let prod = &m.domains[0];
-    assert_eq!(prod.name, "acme-prod");
+    assert_eq!(prod.name.to_string(), "acme-prod");
     assert_eq!(prod.tags_mode, TagsMode::Exact);
     assert_eq!(
-        prod.account,
-        AccountRef::Named {
+        prod.placement.accounts,
+        Accounts::Listed(vec![AccountRef::Named {
             name: "platform".into(),
             id: "111122223333".into()
-        }
+        }])
     );
     // Lines point at the domain entries.
     let text = std::fs::read_to_string(
@@ -73,7 +81,7 @@ fn examples_have_the_expected_shape() {
     for d in &m.domains {
         let line = text.lines().nth(d.line - 1).unwrap_or_default();
         assert!(
-            line.contains(&d.name),
+            line.contains(&d.name.to_string()),
             "line {} of {}: {line}",
             d.line,
             d.name

@@ -64,6 +64,11 @@ impl Running {
         self.addr
     }
 
+    /// The organisation's management account, when an organisation is served.
+    pub fn management_account(&self) -> Option<String> {
+        self.ctx.organization.get().map(|o| o.management.clone())
+    }
+
     /// The seed of the fault generator (replay a run with `--seed`).
     pub fn seed(&self) -> u64 {
         self.seed

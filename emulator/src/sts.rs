@@ -146,6 +146,20 @@ fn assume_role(ctx: &Ctx, call: &Call, form: &[(String, String)]) -> Result<Stri
     let (account, role_name) =
         parse_role_arn(role_arn).ok_or_else(|| validation("Request ARN is invalid"))?;
     check_session_name(session_name)?;
+    // An account of the organisation file may say which roles exist in it.
+    if let Some(org) = ctx.organization.get()
+        && let Some(roles) = org.account(account).and_then(|a| a.roles.as_ref())
+        && !roles.iter().any(|r| r == role_name)
+    {
+        return Err(ApiError::new(
+            403,
+            "AccessDenied",
+            format!(
+                "User: {} is not authorized to perform: sts:AssumeRole on resource: {role_arn}",
+                call.caller_arn
+            ),
+        ));
+    }
 
     let duration = match param(form, "DurationSeconds") {
         None => DEFAULT_DURATION,

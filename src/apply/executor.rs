@@ -122,6 +122,20 @@ impl Run<'_> {
             Some(Finding::Drift { drift }) => {
                 return with_error(base, Outcome::Drifted, drift.into());
             }
+            Some(Finding::OverQuota {
+                existing,
+                planned,
+                quota,
+            }) => {
+                let error = ErrorInfo {
+                    kind: Cause::Call(ErrorKind::Quota),
+                    code: None,
+                    message: format!(
+                        "not attempted: {existing} domains there and {planned} to create would exceed the domain quota of {quota}; request an increase of \"Domains per account\" through Service Quotas, then pass --domain-quota"
+                    ),
+                };
+                return with_error(base, Outcome::Skipped, error);
+            }
             // Only informational: `Plan::reported` leaves them out.
             Some(Finding::Unmanaged { .. }) => return base,
             None if e.steps.is_empty() => return base,

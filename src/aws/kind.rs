@@ -49,7 +49,13 @@ impl ErrorKind {
             | "PriorRequestNotComplete" => Self::Throttling,
             "ServiceQuotaExceededException" => Self::Quota,
             "ConflictException" | "AlreadyExistsException" => Self::Conflict,
-            "ResourceNotFoundException" | "NotFoundException" => Self::NotFound,
+            "ResourceNotFoundException"
+            | "NotFoundException"
+            // Organizations: the caller's account is in no organisation; a unit or account is gone.
+            | "AWSOrganizationsNotInUseException"
+            | "ParentNotFoundException"
+            | "TargetNotFoundException"
+            | "AccountNotFoundException" => Self::NotFound,
             c if ACCESS_DENIED.contains(&c) => Self::AccessDenied,
             c if BAD_CREDENTIALS.contains(&c) => Self::BadCredentials,
             "InternalServerException"

@@ -19,6 +19,8 @@ pub struct Connection {
     pub endpoint_url: Option<String>,
     /// Against the embedded endpoint: no AWS credentials exist, so static ones stand in.
     pub local: bool,
+    /// The account those stand-in credentials act as for the caller ([`LOCAL_CALLER`] unless set).
+    pub local_caller: String,
     /// Loading a configuration reads files and builds an HTTP client: once per Region, then
     /// shared (with its connection pool) by every target there.
     callers: Mutex<HashMap<String, SdkConfig>>,
@@ -84,7 +86,12 @@ impl Connection {
         }
         let mut loader = self.loader(region);
         if self.local {
-            loader = loader.credentials_provider(local_credentials(LOCAL_CALLER));
+            let caller = if self.local_caller.is_empty() {
+                LOCAL_CALLER
+            } else {
+                &self.local_caller
+            };
+            loader = loader.credentials_provider(local_credentials(caller));
         }
         let config = registering(loader.load().await);
         callers.insert(region.to_string(), config.clone());

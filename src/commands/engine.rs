@@ -19,6 +19,7 @@ pub const LOCAL_STATE_DIR: &str = ".provision/local";
 pub struct Session {
     pub env: Environment,
     local: Option<provision_emulator::Running>,
+    domain_quota: u32,
 }
 
 impl Session {
@@ -26,10 +27,16 @@ impl Session {
         let (connection, local) = if global.local {
             let config = provision_emulator::Config {
                 state: Some(LOCAL_STATE_DIR.into()),
+                organization: global.organization.clone(),
                 ..provision_emulator::Config::default()
             };
             let running = provision_emulator::start(config).await?;
-            let connection = Connection::new(Some(running.url()), true);
+            let mut connection = Connection::new(Some(running.url()), true);
+            // With an organisation, the caller is its management account, as in a CI job that
+            // bootstraps the organisation.
+            if let Some(management) = running.management_account() {
+                connection.local_caller = management;
+            }
             (connection, Some(running))
         } else {
             check_endpoints(
@@ -46,7 +53,11 @@ impl Session {
             RetryPolicy::default(),
         );
         let env = Environment::new(connection, gate, engine.concurrency as usize);
-        Ok(Self { env, local })
+        Ok(Self {
+            env,
+            local,
+            domain_quota: engine.domain_quota,
+        })
     }
 
     /// Resolve the manifest's targets, observe them and diff them against it.
@@ -54,12 +65,14 @@ impl Session {
         let resolved = resolve::resolve(&self.env, manifest).await?;
         self.env.connect(&resolved.targets).await;
         let live = observe::observe(&self.env, &resolved).await?;
-        Ok(plan::diff(
+        let mut plan = plan::diff(
             &path.display().to_string(),
             &manifest.digest,
             &resolved,
             &live,
-        ))
+        );
+        plan::quota::enforce(&mut plan, &live, self.domain_quota);
+        Ok(plan)
     }
 
     /// Stop the embedded endpoint, if any, after in-flight requests.

@@ -37,6 +37,19 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Exit, Error> {
             domains: unreachable,
         });
     }
+    let over: Vec<_> = plan
+        .entries
+        .iter()
+        .filter(|e| e.action() == Action::OverQuota)
+        .map(|e| e.address.target())
+        .collect();
+    if !over.is_empty() {
+        let targets = over.iter().collect::<std::collections::BTreeSet<_>>().len();
+        return Err(Error::OverQuota {
+            domains: over.len(),
+            targets,
+        });
+    }
     Ok(match (args.detailed_exitcode, plan.has_changes()) {
         (true, true) => Exit::Changes,
         _ => Exit::Success,

@@ -34,8 +34,15 @@ use std::sync::Arc;
 
 pub use crate::model::TagsMode;
 pub use error::{MAX_SHOWN_PROBLEMS, ManifestError, Problem, Shown};
-pub use model::{RawAccount, RawDefaults, RawDomain, RawManifest, RawTagsMode};
+pub use model::{
+    RawAccount, RawAccounts, RawDefaults, RawDomain, RawManifest, RawOneOrMany, RawOrganization,
+    RawSelect, RawTagsMode,
+};
+pub(crate) use validate::rules;
+
+use crate::model::Pattern;
 pub use schema::schema_json;
+use std::ops::Range;
 
 /// Manifests larger than this are rejected before parsing (10 MiB).
 pub const MAX_MANIFEST_BYTES: u64 = 10 * 1024 * 1024;
@@ -74,8 +81,75 @@ pub struct Manifest {
     pub digest: String,
     /// Accounts declared under `accounts`, in file order.
     pub accounts: Vec<AccountSpec>,
-    /// Domains in file order.
+    /// The `organization` section: how discovered accounts (and, when it is present, accounts
+    /// given by bare id) are reached. Absent: discovered accounts use its defaults.
+    pub organization: Option<OrganizationSpec>,
+    /// Domains (and templates of domains) in file order.
     pub domains: Vec<DesiredDomain>,
+    /// The text, for problems found after loading (a stamped domain that is invalid).
+    #[serde(skip)]
+    pub(crate) source: SourceRef,
+}
+
+/// The manifest's text kept for later diagnostics; never compared or serialised.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SourceRef(Option<Arc<source::SourceFile>>);
+
+impl PartialEq for SourceRef {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for SourceRef {}
+
+/// The `organization` section.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OrganizationSpec {
+    /// Role name (maybe with a path) assumed in each discovered account.
+    pub role_name: String,
+    pub external_id: Option<String>,
+    pub session_name: Option<String>,
+}
+
+/// The role AWS Organizations creates in the accounts it creates.
+pub const DEFAULT_ORGANIZATION_ROLE: &str = "OrganizationAccountAccessRole";
+
+impl Default for OrganizationSpec {
+    fn default() -> Self {
+        Self {
+            role_name: DEFAULT_ORGANIZATION_ROLE.to_string(),
+            external_id: None,
+            session_name: None,
+        }
+    }
+}
+
+impl Manifest {
+    /// A problem found after loading, in the manifest's text (give it a `label`).
+    pub(crate) fn problem(&self, code: &'static str, message: String) -> Problem {
+        match &self.source.0 {
+            Some(source) => Problem::new(source, code, message),
+            None => Problem::new(
+                &Arc::new(source::SourceFile::new("manifest", "", "yaml")),
+                code,
+                message,
+            ),
+        }
+    }
+
+    /// Problems found after loading, as the manifest's own error (exit 3).
+    pub fn invalid(&self, mut problems: Vec<Problem>) -> ManifestError {
+        problems.sort_by_key(Problem::offset);
+        let name = self.source.0.as_ref().map_or("manifest", |s| s.name());
+        ManifestError::invalid(name, problems)
+    }
+
+    /// Whether some domain selects accounts from AWS Organizations.
+    pub fn uses_organization(&self) -> bool {
+        self.domains
+            .iter()
+            .any(|d| matches!(d.placement.accounts, Accounts::Organization(_)))
+    }
 }
 
 /// A named account from `accounts`.
@@ -99,19 +173,98 @@ pub enum Credentials {
     Profile(String),
 }
 
-/// One domain as it should exist.
+/// One domain as it should exist, or a template stamped over `placement`'s accounts and Regions.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DesiredDomain {
-    pub name: String,
-    pub account: AccountRef,
-    pub region: String,
+    pub name: Pattern,
+    pub placement: Placement,
     /// As written (domain, else defaults); `None` = the AWS-managed key.
     pub encryption_key: Option<String>,
-    /// `defaults.tags` merged with the domain's (the domain wins).
-    pub tags: BTreeMap<String, String>,
+    /// `defaults.tags` merged with the domain's (the domain wins); values may hold placeholders.
+    pub tags: BTreeMap<String, Pattern>,
     pub tags_mode: TagsMode,
     /// 1-based line of the domain entry.
     pub line: usize,
+    /// Where its name is written: what a problem with a stamped domain points at.
+    #[serde(skip)]
+    pub name_span: Range<usize>,
+}
+
+/// Where a domain (or a template's stamps) lives: each account × each Region.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Placement {
+    pub accounts: Accounts,
+    /// At least one.
+    pub regions: Vec<String>,
+}
+
+impl Placement {
+    /// One account and one Region: a plain domain.
+    pub fn single(account: AccountRef, region: &str) -> Self {
+        Self {
+            accounts: Accounts::Listed(vec![account]),
+            regions: vec![region.to_string()],
+        }
+    }
+}
+
+/// The accounts of a placement.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Accounts {
+    /// `account`, or `accounts: [..]`: named or by id.
+    Listed(Vec<AccountRef>),
+    /// `accounts: { ou: .. }`: discovered from AWS Organizations.
+    Organization(Selector),
+}
+
+/// Which accounts of the organisation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Selector {
+    pub ous: Vec<OuSelector>,
+    pub recursive: bool,
+    /// Every one must be on the account.
+    pub tags: BTreeMap<String, String>,
+    pub exclude: Vec<Excluded>,
+}
+
+/// An account left out, by name or id, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Excluded {
+    pub account: String,
+    #[serde(skip)]
+    pub span: Range<usize>,
+}
+
+/// One organizational unit, with where it is written (for "not found" problems).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OuSelector {
+    pub unit: OuRef,
+    #[serde(skip)]
+    pub span: Range<usize>,
+}
+
+/// An organizational unit by id or by its path of names below the root.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum OuRef {
+    /// `ou-…` or the root's `r-…`.
+    Id(String),
+    /// `Root/Workloads/Sandbox` as `["Workloads", "Sandbox"]`; `Root` alone is empty.
+    Path(Vec<String>),
+}
+
+impl std::fmt::Display for OuRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OuRef::Id(id) => f.write_str(id),
+            OuRef::Path(names) => {
+                f.write_str("Root")?;
+                for n in names {
+                    write!(f, "/{n}")?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// The account a domain lives in.
@@ -215,6 +368,7 @@ pub fn parse_str(
     let mut manifest =
         validate::validate(&root, source, &named, format == Format::Toml).map_err(invalid)?;
     manifest.digest = digest(source);
+    manifest.source = SourceRef(Some(named));
     Ok(manifest)
 }
 

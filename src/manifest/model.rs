@@ -30,6 +30,11 @@ pub struct RawManifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "accounts_schema")]
     pub accounts: Option<BTreeMap<String, RawAccount>>,
+    /// How accounts discovered from AWS Organizations (a domain's `accounts: { ou: … }`) are
+    /// reached. Discovery runs with the caller's credentials: the management account or a
+    /// delegated administrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<RawOrganization>,
     /// The CodeArtifact domains, applied in file order.
     pub domains: Vec<RawDomain>,
 }
@@ -81,23 +86,94 @@ pub struct RawAccount {
     pub session_name: Option<String>,
 }
 
-/// A CodeArtifact domain.
+/// The `organization` section.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrganization {
+    /// The role assumed in each discovered account, by name (a path is allowed:
+    /// `platform/provisioner`); it becomes `arn:aws:iam::<account id>:role/<role_name>`.
+    /// Default: `OrganizationAccountAccessRole`, the role AWS Organizations creates in the
+    /// accounts it creates. The caller's own account is reached with the caller's credentials,
+    /// and an account listed under `accounts` (by id) with its own settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9+=,.@_/-]{1,512}$"))]
+    pub role_name: Option<String>,
+    /// External id passed when assuming the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 2, max = 1224))]
+    pub external_id: Option<String>,
+    /// Session name used when assuming the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 2, max = 64))]
+    pub session_name: Option<String>,
+}
+
+/// A domain's accounts when it is a template: a list, or a selection from the organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawAccounts {
+    /// Names from `accounts` or 12-digit account ids.
+    List(Vec<String>),
+    Select(RawSelect),
+}
+
+/// Accounts chosen from AWS Organizations: those under the organizational units, ACTIVE,
+/// carrying every tag given, minus the excluded ones. Accounts in any other state are listed
+/// in the plan as skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSelect {
+    /// An organizational unit, or a list: by id (`ou-ab12-cd34efgh`, or the root `r-ab12`) or by
+    /// its path of names from the root (`Root/Workloads/Sandbox`; `Root` is the whole organisation).
+    pub ou: RawOneOrMany,
+    /// Also the accounts of the units below (default `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recursive: Option<bool>,
+    /// Only accounts carrying every one of these tags with these values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+    /// Accounts left out, by name or 12-digit id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude: Option<Vec<String>>,
+}
+
+/// One value or a list of them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawOneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// A CodeArtifact domain, or a template of one stamped over `accounts` × `regions`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDomain {
     /// Domain name: 2–50 characters, lowercase letters, digits and `-`, starting with a letter.
-    #[schemars(regex(pattern = r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$"))]
+    /// May hold `${account.name}`, `${account.id}`, `${region}` and `${account.tags.KEY}`; each
+    /// filled-in value is made to fit by one rule (lowercase; other characters than `a-z`, `0-9`
+    /// and `-` become `-`; runs of `-` become one; `-` at either end dropped) and the stamped
+    /// name is then checked.
+    #[schemars(regex(pattern = r"^([a-z0-9-]|\$\{[^}]+\})+$"))]
     pub name: String,
     /// A name from `accounts` or a 12-digit account id. Default: `defaults.account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+    /// Stamp this domain in each of these accounts (instead of `account`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<RawAccounts>,
     /// AWS Region. Default: `defaults.region`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Stamp this domain in each of these Regions (instead of `region`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub regions: Option<Vec<String>>,
     /// KMS key. Default: `defaults.encryption_key`, else the AWS-managed key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_key: Option<String>,
-    /// Tags, merged over `defaults.tags` (the domain wins).
+    /// Tags, merged over `defaults.tags` (the domain wins). Values may hold the placeholders
+    /// the name may (filled in as they are, not reshaped).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "tags_schema")]
     pub tags: Option<BTreeMap<String, String>>,

@@ -1,6 +1,7 @@
 //! Unit tests of the validator.
 
 use super::*;
+use crate::model::Pattern;
 
 fn yaml(src: &str) -> Result<Manifest, ManifestError> {
     parse_str(src, "test.yaml", Format::Yaml)
@@ -57,13 +58,13 @@ fn minimal_manifest_resolves_defaults() {
     assert_eq!(
         m.domains,
         vec![DesiredDomain {
-            name: "ab".into(),
-            account: AccountRef::Caller,
-            region: "eu-west-1".into(),
+            name: Pattern::text("ab"),
+            placement: Placement::single(AccountRef::Caller, "eu-west-1"),
             encryption_key: None,
             tags: BTreeMap::new(),
             tags_mode: TagsMode::Merge,
             line: 5,
+            name_span: 60..62,
         }]
     );
     assert!(m.accounts.is_empty());
@@ -120,26 +121,35 @@ domains:
         panic!("{m:?}")
     };
     assert_eq!(
-        prod.account,
-        AccountRef::Named {
+        prod.placement.accounts,
+        Accounts::Listed(vec![AccountRef::Named {
             name: "platform".into(),
             id: "111122223333".into()
-        }
+        }])
     );
-    assert_eq!(prod.tags.get("env").map(String::as_str), Some("prod"));
     assert_eq!(
-        prod.tags.get("managed-by").map(String::as_str),
+        prod.tags.get("env").map(ToString::to_string).as_deref(),
+        Some("prod")
+    );
+    assert_eq!(
+        prod.tags
+            .get("managed-by")
+            .map(ToString::to_string)
+            .as_deref(),
         Some("provision")
     );
     assert_eq!(prod.tags_mode, TagsMode::Merge);
     assert_eq!(prod.line, 14);
-    assert_eq!(dev.region, "eu-west-1");
+    assert_eq!(dev.placement.regions, ["eu-west-1"]);
     assert_eq!(dev.tags_mode, TagsMode::Exact);
     assert_eq!(
         dev.encryption_key.as_deref(),
         Some("mrk-0123456789abcdef0123456789abcdef")
     );
-    assert_eq!(by_id.account, AccountRef::Id("999988887777".into()));
+    assert_eq!(
+        by_id.placement.accounts,
+        Accounts::Listed(vec![AccountRef::Id("999988887777".into())])
+    );
     assert_eq!(by_id.encryption_key.as_deref(), Some("alias/codeartifact"));
     assert_eq!(by_id.line, 19);
 }
@@ -161,11 +171,11 @@ tags = { env = "dev" }
     let m = ok(toml(src));
     assert_eq!(m.domains[0].line, 8);
     assert_eq!(
-        m.domains[0].account,
-        AccountRef::Named {
+        m.domains[0].placement.accounts,
+        Accounts::Listed(vec![AccountRef::Named {
             name: "sandbox".into(),
             id: "444455556666".into()
-        }
+        }])
     );
 }
 
@@ -460,7 +470,11 @@ fn tags() {
     let m = ok(yaml(&mk(40)));
     assert_eq!(m.domains[0].tags.len(), 50);
     assert_eq!(
-        m.domains[0].tags.get("d0").map(String::as_str),
+        m.domains[0]
+            .tags
+            .get("d0")
+            .map(ToString::to_string)
+            .as_deref(),
         Some("mine")
     );
     let src = mk(41);

@@ -63,3 +63,13 @@ pub enum TargetCredentials {
         profile: String,
     },
 }
+
+/// An account a selector reached that is not a target because it is not ACTIVE.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkippedAccount {
+    pub account: AccountId,
+    pub name: String,
+    /// As AWS Organizations says: `SUSPENDED`, `PENDING_CLOSURE`, `CLOSED`, …
+    pub state: String,
+}

@@ -140,6 +140,7 @@ mod tests {
                 tags_mode: mode,
                 line: 1,
             }],
+            ..Resolved::default()
         }
     }
 
@@ -150,6 +151,7 @@ mod tests {
             manifest_digest: "sha256:0".into(),
             targets: resolved(TagsMode::Merge).targets,
             entries,
+            skipped: Vec::new(),
         }
     }
 

@@ -48,6 +48,7 @@ pub fn diff(manifest: &str, digest: &str, resolved: &Resolved, live: &LiveState)
         manifest_digest: digest.into(),
         targets: resolved.targets.clone(),
         entries,
+        skipped: resolved.skipped.clone(),
     }
 }
 
@@ -162,6 +163,7 @@ mod tests {
         let resolved = Resolved {
             targets: Vec::new(),
             domains: domains.to_vec(),
+            ..Resolved::default()
         };
         diff("m.yaml", "sha256:0", &resolved, &state)
     }

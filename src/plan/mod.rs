@@ -4,6 +4,7 @@
 pub mod bind;
 pub mod diff;
 pub mod model;
+pub mod quota;
 pub mod render;
 pub mod saved;
 

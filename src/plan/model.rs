@@ -2,7 +2,8 @@
 //! the manifest says, saved and re-applied as JSON.
 
 use crate::model::{
-    DomainAddress, KeyDrift, RemovedTag, TagChange, TagSet, TagsMode, Target, TargetKey,
+    DomainAddress, KeyDrift, RemovedTag, SkippedAccount, TagChange, TagSet, TagsMode, Target,
+    TargetKey,
 };
 use crate::observe::Blocked;
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,9 @@ pub struct Plan {
     pub targets: Vec<Target>,
     /// One entry per manifest domain and per unmanaged live domain, sorted by address.
     pub entries: Vec<Entry>,
+    /// Accounts the organisation selectors reached that are not ACTIVE (not targets).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedAccount>,
 }
 
 /// One domain: where it is, what apply does to it, and what it will not change.
@@ -95,6 +99,15 @@ pub enum Finding {
     Unmanaged { encryption_key: String },
     /// Its (account, Region) could not be observed: apply skips it with the reason.
     Unreachable { blocked: Blocked },
+    /// Creating it would take its (account, Region) over the domain quota: none of that target's
+    /// creates start.
+    OverQuota {
+        /// Domains already there (the manifest's and others).
+        existing: usize,
+        /// Domains the plan would create there.
+        planned: usize,
+        quota: u32,
+    },
 }
 
 /// What happens to one domain as people read it, each with its own symbol (as Terraform's plan
@@ -107,16 +120,18 @@ pub enum Action {
     Drift,
     Unmanaged,
     Unreachable,
+    OverQuota,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Create,
         Action::UpdateTags,
         Action::Unchanged,
         Action::Drift,
         Action::Unmanaged,
         Action::Unreachable,
+        Action::OverQuota,
     ];
 
     pub fn symbol(self) -> char {
@@ -127,6 +142,7 @@ impl Action {
             Action::Drift => '!',
             Action::Unmanaged => '?',
             Action::Unreachable => '×',
+            Action::OverQuota => '#',
         }
     }
 
@@ -139,6 +155,9 @@ impl Action {
             Action::Unmanaged => "unmanaged (live, not in the manifest)",
             Action::Unreachable => {
                 "unreachable (its account and Region could not be read; skipped)"
+            }
+            Action::OverQuota => {
+                "over quota (its account and Region would exceed the domain quota; not created)"
             }
         }
     }
@@ -157,6 +176,7 @@ impl Entry {
     pub fn action(&self) -> Action {
         match &self.finding {
             Some(Finding::Unreachable { .. }) => Action::Unreachable,
+            Some(Finding::OverQuota { .. }) => Action::OverQuota,
             Some(Finding::Unmanaged { .. }) => Action::Unmanaged,
             Some(Finding::Drift { .. }) => Action::Drift,
             None if self.steps.iter().any(|s| s.kind() == StepKind::Create) => Action::Create,

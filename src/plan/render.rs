@@ -28,6 +28,7 @@ impl Paint {
             Action::Drift => "31",
             Action::Unmanaged => "36",
             Action::Unreachable => "31",
+            Action::OverQuota => "31",
         };
         self.wrap(code, s)
     }
@@ -74,10 +75,28 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
         }
         out.push('\n');
     }
+    if !plan.skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} skipped (not ACTIVE in the organisation):",
+            plural(plan.skipped.len(), "account", "accounts")
+        );
+        for s in &plan.skipped {
+            let _ = writeln!(out, "  - {} ({}): {}", s.name, s.account, s.state);
+        }
+        out.push('\n');
+    }
     out.push_str(&tally(plan));
     out.push('\n');
+    if plan.count(Action::OverQuota) > 0 {
+        out.push_str(QUOTA_HELP);
+        out.push('\n');
+    }
     out
 }
+
+/// What to do about a target over the domain quota.
+const QUOTA_HELP: &str = "Domains marked # would take their account and Region over the CodeArtifact quota \"Domains per account\" (10 unless raised): remove domains, or request an increase through Service Quotas and pass --domain-quota N.";
 
 /// Why an entry is what it is, in a few words (for people only).
 fn reason(entry: &Entry) -> String {
@@ -86,6 +105,13 @@ fn reason(entry: &Entry) -> String {
             Finding::Drift { .. } => "encryption key differs".into(),
             Finding::Unmanaged { .. } => "present in AWS, not in the manifest".into(),
             Finding::Unreachable { blocked } => format!("{}: {}", blocked.label(), blocked.message),
+            Finding::OverQuota {
+                existing,
+                planned,
+                quota,
+            } => {
+                format!("{existing} there + {planned} to create would exceed the quota of {quota}")
+            }
         };
     }
     let (mut set, mut remove) = (0, 0);
@@ -170,7 +196,7 @@ fn entry_lines(out: &mut String, entry: &Entry, paint: &Paint) {
                 let _ = writeln!(out, "{detail}{arn}");
             }
         }
-        Some(Finding::Unreachable { .. }) | None => {}
+        Some(Finding::Unreachable { .. } | Finding::OverQuota { .. }) | None => {}
     }
 }
 
@@ -181,10 +207,17 @@ fn key_width<'a>(keys: impl Iterator<Item = &'a String>) -> usize {
 /// The closing line; it reads the counts from every entry, listed or not.
 fn tally(plan: &Plan) -> String {
     let n = |a| plan.count(a);
-    let unreachable = match n(Action::Unreachable) {
+    let mut unreachable = match n(Action::Unreachable) {
         0 => String::new(),
         u => format!(", {u} unreachable (skipped)"),
     };
+    if n(Action::OverQuota) > 0 {
+        let _ = write!(
+            unreachable,
+            ", {} over quota (not created)",
+            n(Action::OverQuota)
+        );
+    }
     if plan.has_changes() {
         return format!(
             "Plan: {} to create, {} to update, {} unchanged, {} drifted, {} unmanaged{unreachable}.",
@@ -380,6 +413,7 @@ mod tests {
                 target(LOCKED, None, e1),
             ],
             domains,
+            ..Resolved::default()
         };
         diff("domains.yaml", "sha256:0", &resolved, &state)
     }
@@ -412,6 +446,7 @@ mod tests {
         let resolved = Resolved {
             targets: vec![target(A, Some("platform"), e1)],
             domains,
+            ..Resolved::default()
         };
         diff("domains.yaml", "sha256:0", &resolved, &state)
     }

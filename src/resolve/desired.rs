@@ -1,7 +1,5 @@
 //! One manifest domain at its full address: what the diff compares with what exists.
 
-use super::targets::account_id;
-use crate::manifest::DesiredDomain;
 use crate::model::{DomainAddress, TagSet, TagsMode};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,16 +12,4 @@ pub struct Desired {
     pub tags_mode: TagsMode,
     /// 1-based line of the manifest entry.
     pub line: usize,
-}
-
-impl Desired {
-    pub fn from_manifest(d: &DesiredDomain, caller: Option<&str>) -> Self {
-        Self {
-            address: DomainAddress::new(account_id(&d.account, caller), d.region.as_str(), &d.name),
-            encryption_key: d.encryption_key.clone(),
-            tags: d.tags.clone(),
-            tags_mode: d.tags_mode,
-            line: d.line,
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! Why the manifest's targets could not be resolved.
 
 use crate::aws::CallError;
+use crate::manifest::ManifestError;
 use crate::model::DomainAddress;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -30,11 +31,64 @@ pub enum ResolveError {
         first: usize,
         second: usize,
     },
+
+    /// Problems only visible once the organisation is known: a stamped domain that is invalid,
+    /// an organizational unit that does not exist.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Manifest(#[from] ManifestError),
+
+    #[error("AWS Organizations refused {operation} to account {caller}")]
+    #[diagnostic(
+        code(provision::organization_access),
+        help("{}", organization_access_help(management.as_deref()))
+    )]
+    OrganizationAccess {
+        caller: String,
+        management: Option<String>,
+        operation: &'static str,
+    },
+
+    #[error(
+        "account {caller} is not in an AWS organisation, so `accounts: {{ ou: … }}` has nothing to select from"
+    )]
+    #[diagnostic(
+        code(provision::not_in_organization),
+        help(
+            "run with the credentials of the organisation's management account (or a delegated administrator), or list the accounts by hand"
+        )
+    )]
+    NotInOrganization { caller: String },
+
+    #[error("organisation {organization} has no root")]
+    #[diagnostic(code(provision::organization_root))]
+    NoRoot { organization: String },
+
+    #[error("cannot read the organisation ({operation}): {error}")]
+    #[diagnostic(code(provision::organizations))]
+    Organizations {
+        operation: &'static str,
+        error: CallError,
+    },
+}
+
+fn organization_access_help(management: Option<&str>) -> String {
+    let who = match management {
+        Some(id) => format!("the organisation's management account ({id})"),
+        None => "the organisation's management account".to_string(),
+    };
+    format!(
+        "discovering accounts needs {who}, or an account registered as a delegated administrator for AWS Organizations: run with its credentials (e.g. AWS_PROFILE), or list the accounts by hand under `accounts`"
+    )
 }
 
 impl ResolveError {
-    /// A duplicate is the manifest's fault (invalid input); a failed STS call is not.
+    /// A duplicate or a stamped domain that is invalid is the manifest's fault (invalid input);
+    /// a failed call is not.
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, ResolveError::Duplicate { .. })
+        matches!(
+            self,
+            ResolveError::Duplicate { .. } | ResolveError::Manifest(_)
+        )
     }
 }

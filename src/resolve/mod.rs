@@ -1,28 +1,38 @@
 //! Resolve: who the targets are and what each should hold. The caller's identity (asked of STS
-//! only when a domain names no account or a bare id), the accounts and their credentials, and
-//! each manifest domain at its full address, named once.
+//! when a domain names no account, a bare id, or selects from the organisation), the accounts
+//! discovered from AWS Organizations, each template stamped over its accounts × Regions, and
+//! every domain at its full address, named once.
 
+mod accounts;
 mod caller;
 mod desired;
 mod error;
-mod targets;
+pub mod organization;
+mod stamp;
 
-pub use caller::caller_account;
+pub use caller::{Caller, caller_identity};
 pub use desired::Desired;
 pub use error::ResolveError;
-pub use targets::{account_id, needs_caller, targets};
 
 use crate::call::Environment;
-use crate::manifest::Manifest;
-use crate::model::{Target, TargetKey, duplicates};
-use std::collections::HashMap;
+use crate::manifest::{AccountRef, Accounts, Manifest};
+use crate::model::{
+    AccountId, DomainAddress, Region, SkippedAccount, Target, TargetKey, duplicates,
+};
+use accounts::{Account, Book};
+use organization::OrgTree;
+use std::collections::{BTreeMap, HashMap};
 
 /// The manifest made concrete: every target, and every domain where it lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Resolved {
     pub targets: Vec<Target>,
-    /// In manifest order.
+    /// In manifest order (a template's stamps by account, then Region).
     pub domains: Vec<Desired>,
+    /// Accounts a selector reached that are not ACTIVE, sorted.
+    pub skipped: Vec<SkippedAccount>,
+    /// The organisation's id, when accounts were discovered from it.
+    pub organization: Option<String>,
 }
 
 impl Resolved {
@@ -37,41 +47,125 @@ impl Resolved {
     }
 }
 
-/// Resolve offline, given the caller's account when known (`None` leaves it a placeholder).
-pub fn resolve_with(manifest: &Manifest, caller: Option<&str>) -> Result<Resolved, ResolveError> {
-    let domains: Vec<Desired> = manifest
+/// Whether the caller's identity is needed: a domain names no account or a bare id (whose
+/// address is the caller's), or selects from the organisation (to know the caller's own account
+/// and partition).
+pub fn needs_caller(manifest: &Manifest) -> bool {
+    manifest
         .domains
         .iter()
-        .map(|d| Desired::from_manifest(d, caller))
-        .collect();
-    // The manifest could not compare the caller's account with account ids before the caller
-    // was known: the same domain named both ways is caught here, by the same rule.
+        .any(|d| match &d.placement.accounts {
+            Accounts::Listed(list) => list
+                .iter()
+                .any(|a| matches!(a, AccountRef::Caller | AccountRef::Id(_))),
+            Accounts::Organization(_) => true,
+        })
+}
+
+/// Resolve given the caller (when known; `None` leaves it a placeholder) and the organisation
+/// (required when a domain selects from it).
+pub fn resolve_with(
+    manifest: &Manifest,
+    caller: Option<&Caller>,
+    org: Option<&OrgTree>,
+) -> Result<Resolved, ResolveError> {
+    let book = Book::new(manifest, caller);
+    let mut domains = Vec::with_capacity(manifest.domains.len());
+    let mut problems = Vec::new();
+    let mut targets: BTreeMap<TargetKey, Target> = BTreeMap::new();
+    let mut skipped = BTreeMap::new();
+    for d in &manifest.domains {
+        let placed: Vec<Account<'_>> = match (&d.placement.accounts, org) {
+            (Accounts::Listed(list), _) => list.iter().map(|a| book.listed(a)).collect(),
+            (Accounts::Organization(selector), Some(tree)) => {
+                let units = match organization::units(tree, selector, manifest) {
+                    Ok(u) => u,
+                    Err(p) => {
+                        problems.extend(p);
+                        continue;
+                    }
+                };
+                match organization::choose(tree, selector, &units, manifest) {
+                    Ok(chosen) => {
+                        for a in chosen.skipped {
+                            skipped.insert(
+                                a.id.clone(),
+                                SkippedAccount {
+                                    account: AccountId::from(a.id.as_str()),
+                                    name: a.name.clone(),
+                                    state: a.state.clone(),
+                                },
+                            );
+                        }
+                        chosen
+                            .accounts
+                            .into_iter()
+                            .map(|a| book.discovered(a, tree))
+                            .collect()
+                    }
+                    Err(p) => {
+                        problems.extend(p);
+                        continue;
+                    }
+                }
+            }
+            // `resolve` discovers whenever a selector is present.
+            (Accounts::Organization(_), None) => Vec::new(),
+        };
+        for account in &placed {
+            for region in &d.placement.regions {
+                let key = TargetKey::new(account.id.as_str(), region.as_str());
+                targets.entry(key).or_insert_with(|| Target {
+                    account: AccountId::from(account.id.as_str()),
+                    account_name: account.name.clone(),
+                    region: Region::from(region.as_str()),
+                    credentials: account.credentials.clone(),
+                });
+            }
+            stamp::stamp(manifest, d, account, &mut domains, &mut problems);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ResolveError::Manifest(manifest.invalid(problems)));
+    }
+    // Stamped names, and the caller's account against ids, could only be compared now: the same
+    // domain named twice is caught here, by the same rule as in the manifest.
     if let Some(d) = duplicates(domains.iter().map(|d| (&d.address, d.line)))
         .into_iter()
         .next()
     {
         return Err(ResolveError::Duplicate {
-            address: d.key.clone(),
+            address: DomainAddress::clone(d.key),
             first: d.first,
             second: d.again,
         });
     }
     Ok(Resolved {
-        targets: targets(manifest, caller),
+        targets: targets.into_values().collect(),
         domains,
+        skipped: skipped.into_values().collect(),
+        organization: org.map(|o| o.id.clone()),
     })
 }
 
-/// Resolve, asking STS who the caller is when the manifest needs it.
+/// Resolve, asking STS who the caller is and AWS Organizations which accounts there are when
+/// the manifest needs it.
 pub async fn resolve(env: &Environment, manifest: &Manifest) -> Result<Resolved, ResolveError> {
     let caller = if needs_caller(manifest) {
         let region = manifest
             .domains
             .first()
-            .map_or("us-east-1", |d| d.region.as_str());
-        Some(caller_account(env, region).await?)
+            .and_then(|d| d.placement.regions.first())
+            .map_or("us-east-1", String::as_str);
+        Some(caller_identity(env, region).await?)
     } else {
         None
     };
-    resolve_with(manifest, caller.as_deref())
+    let org = match &caller {
+        Some(c) if manifest.uses_organization() => {
+            Some(organization::discover(env, manifest, &c.account).await?)
+        }
+        _ => None,
+    };
+    resolve_with(manifest, caller.as_ref(), org.as_ref())
 }

@@ -227,10 +227,18 @@ pub fn exists(path: &Path) -> bool {
 
 /// GET an admin path of the endpoint with a raw HTTP/1.1 request (no HTTP client crate needed).
 pub async fn admin_get(url: &str, path: &str) -> serde_json::Value {
+    admin(url, "GET", path, "").await
+}
+
+/// Call an admin path of the endpoint with `body`; its JSON answer.
+pub async fn admin(url: &str, method: &str, path: &str, body: &str) -> serde_json::Value {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr = url.trim_start_matches("http://");
     let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
     s.write_all(request.as_bytes()).await.expect("send");
     let mut out = String::new();
     s.read_to_string(&mut out).await.expect("read");

@@ -56,6 +56,10 @@ struct FileAccount {
     joined_method: Option<JoinedMethod>,
     #[serde(default)]
     tags: BTreeMap<String, String>,
+    /// The IAM roles (by name) that can be assumed in this account; absent: any role, as
+    /// without an organisation. `[]` makes every AssumeRole into it AccessDenied.
+    #[serde(default)]
+    roles: Option<Vec<String>>,
 }
 
 /// Twelve digits; written unquoted, YAML reads an id as a number (and would drop leading zeros).
@@ -196,6 +200,8 @@ pub struct Account {
     pub joined_method: JoinedMethod,
     pub joined: f64,
     pub tags: BTreeMap<String, String>,
+    /// Roles that can be assumed in it (`None`: any).
+    pub roles: Option<Vec<String>>,
 }
 
 /// One organisation, immutable once built (a reload replaces it whole).
@@ -438,6 +444,7 @@ impl Builder {
             joined_method,
             joined: JOINED,
             tags: a.tags,
+            roles: a.roles,
         })
     }
 }

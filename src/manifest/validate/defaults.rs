@@ -8,6 +8,7 @@ use super::{Checked, Validator};
 use crate::manifest::node::Node;
 use crate::manifest::schema::Fields;
 use crate::manifest::{AccountRef, TagsMode};
+use crate::model::Pattern;
 
 /// `defaults` as checked: invalid values are already reported, and the key
 /// keeps its node so that a mismatch can point at where it was written.
@@ -15,7 +16,7 @@ pub(super) struct Defaults<'a> {
     pub(super) region: Checked<&'a str>,
     pub(super) account: Checked<AccountRef>,
     pub(super) key: Option<(&'a str, &'a Node, Option<KeyArn>)>,
-    pub(super) tags: BTreeMap<String, String>,
+    pub(super) tags: BTreeMap<String, Pattern>,
     pub(super) tags_mode: Option<TagsMode>,
 }
 
@@ -37,7 +38,7 @@ impl<'a> Validator<'a> {
             .and_then(|(k, n)| self.check_key(k, n).ok().map(|arn| (k, n, arn)));
         let tags = match f.get(node, "tags") {
             Some((tags_key, t)) => {
-                let tags = self.tags(t);
+                let tags = self.tag_patterns(t, None);
                 if tags.len() > MAX_TAGS {
                     let p = self
                         .problem("manifest::too_many_tags", format!("`defaults.tags` has {} tags", tags.len()))

@@ -10,7 +10,7 @@ use super::{Checked, Validator};
 use crate::manifest::echo::echo;
 use crate::manifest::node::Node;
 use crate::manifest::schema::Fields;
-use crate::manifest::{AccountRef, DesiredDomain};
+use crate::manifest::{Accounts, DesiredDomain, Placement};
 use crate::model::{Duplicate, duplicates};
 
 /// Where a domain lives, and so what must be unique: the account id (`None`:
@@ -37,40 +37,29 @@ impl<'a> Validator<'a> {
                 format!("domain `{}`", echo(n))
             });
 
-            let name = name_node.filter(|(name, n)| {
-                self.check_name(
-                    ("manifest::invalid_domain_name", "domain"),
-                    name,
-                    domain_name_error(name),
-                    n,
-                    "domain names are 2–50 characters of lowercase letters, digits and `-`, start with a letter and do not end with `-` (e.g. `acme-prod`)",
-                )
-            }).map(|(name, _)| name);
-
-            let account = match f.str(item, "account") {
-                Some((a, n)) => self.resolve_account(a, n),
-                None if f.get(item, "account").is_some() => Checked::Bad,
-                None => match &defaults.account {
-                    Checked::Absent => Checked::Ok(AccountRef::Caller),
-                    other => other.clone(),
-                },
+            let accounts = self.placement_accounts(item, defaults);
+            let accounts_ok = match &accounts {
+                Checked::Ok(a) => Some(a),
+                _ => None,
             };
 
-            let region = match f.str(item, "region") {
-                Some((r, n)) => self.check_region(r, n),
-                None if f.get(item, "region").is_some() => Checked::Bad,
-                None => match defaults.region {
-                    Checked::Absent => {
-                        let p = self
-                            .problem("manifest::missing_region", format!("{who} has no Region"))
-                            .label(anchor.clone(), "no `region` here and no `defaults.region`")
-                            .help("set `region` on the domain, or set `defaults.region` for all domains");
-                        self.push(p);
-                        Checked::Bad
-                    }
-                    other => other,
-                },
-            };
+            let name = name_node.and_then(|(name, n)| {
+                let pattern = self.pattern(name, n, accounts_ok)?;
+                let valid = if pattern.has_vars() {
+                    self.name_template(&pattern, n)
+                } else {
+                    self.check_name(
+                        ("manifest::invalid_domain_name", "domain"),
+                        name,
+                        domain_name_error(name),
+                        n,
+                        "domain names are 2–50 characters of lowercase letters, digits and `-`, start with a letter and do not end with `-` (e.g. `acme-prod`)",
+                    )
+                };
+                valid.then_some(pattern)
+            });
+
+            let regions = self.placement_regions(item, defaults, anchor.clone(), &who);
 
             // Encryption key: the domain's own, else the default.
             let own_key = f.str(item, "encryption_key");
@@ -93,9 +82,9 @@ impl<'a> Validator<'a> {
                 },
             };
             let mut key_ok = !matches!(key, Checked::Bad);
-            if let (Checked::Ok((_, key_node, Some(arn), inherited)), Checked::Ok(region)) =
-                (&key, &region)
-                && arn.region != *region
+            if let (Checked::Ok((_, key_node, Some(arn), inherited)), Checked::Ok(regions)) =
+                (&key, &regions)
+                && let Some(region) = regions.iter().find(|r| **r != arn.region)
             {
                 let mut p = self
                         .problem(
@@ -116,9 +105,15 @@ impl<'a> Validator<'a> {
 
             // Tags: defaults merged with the domain's (domain wins).
             let mut tags = defaults.tags.clone();
+            let mut tags_ok = true;
+            if let Some(accounts) = accounts_ok {
+                for pattern in defaults.tags.values() {
+                    tags_ok &= self.fillable(pattern, accounts, anchor.clone());
+                }
+            }
             let own_tags = f.get(item, "tags");
             if let Some((tags_key, t)) = own_tags {
-                let own = self.tags(t);
+                let own = self.tag_patterns(t, accounts_ok);
                 let own_count = own.len();
                 tags.extend(own);
                 if tags.len() > MAX_TAGS {
@@ -138,35 +133,54 @@ impl<'a> Validator<'a> {
                 .or(defaults.tags_mode)
                 .unwrap_or_default();
 
-            // Duplicates: (account id or caller, region, name).
-            if let (Some(name), Checked::Ok(acct), Checked::Ok(region), Some((_, name_n))) =
-                (name, &account, &region, name_node)
+            // Duplicates: (account id or caller, region, name), for names without placeholders
+            // (stamped names are compared once stamped).
+            if let (
+                Some(name),
+                Checked::Ok(Accounts::Listed(listed)),
+                Checked::Ok(regions),
+                Some((_, name_n)),
+            ) = (&name, &accounts, &regions, name_node)
+                && !name.has_vars()
             {
-                let address = (
-                    acct.id().map(str::to_string),
-                    region.to_string(),
-                    name.to_string(),
-                );
-                addresses.push((address, name_n.span.clone()));
+                for acct in listed {
+                    for region in regions {
+                        let address = (
+                            acct.id().map(str::to_string),
+                            region.to_string(),
+                            name.to_string(),
+                        );
+                        addresses.push((address, name_n.span.clone()));
+                    }
+                }
             }
 
-            if let (Some(name), Checked::Ok(account), Checked::Ok(region), true) =
-                (name, account, region, key_ok)
+            if let (
+                Some(name),
+                Checked::Ok(accounts),
+                Checked::Ok(regions),
+                true,
+                true,
+                Some((_, name_n)),
+            ) = (name, accounts, regions, key_ok, tags_ok, name_node)
             {
                 let encryption_key = match key {
                     Checked::Ok((k, ..)) => Some(k.to_string()),
                     _ => None,
                 };
                 out.push(DesiredDomain {
-                    name: name.to_string(),
-                    account,
-                    region: region.to_string(),
+                    name,
+                    placement: Placement {
+                        accounts,
+                        regions: regions.into_iter().map(str::to_string).collect(),
+                    },
                     encryption_key,
                     tags,
                     tags_mode,
                     // From the line index: counting from the file's start for every
                     // domain made validation quadratic in the number of domains.
                     line: self.cx.source.line_col(item.span.start).0,
+                    name_span: name_n.span.clone(),
                 });
             }
         }

@@ -13,7 +13,9 @@ mod accounts;
 mod defaults;
 mod domains;
 mod names;
-mod rules;
+mod organization;
+mod placement;
+pub(crate) mod rules;
 mod settings;
 mod syntax;
 
@@ -95,6 +97,9 @@ pub(crate) fn validate(
             tags_mode: None,
         },
     };
+    let organization = root_f
+        .get(root, "organization")
+        .map(|(_, node)| v.organization(node));
     let domains = match root_f.get(root, "domains").and_then(|(_, d)| d.as_seq()) {
         Some(items) => v.domains(items, &defaults),
         None => Vec::new(),
@@ -106,7 +111,9 @@ pub(crate) fn validate(
         Ok(Manifest {
             digest: String::new(),
             accounts,
+            organization,
             domains,
+            source: Default::default(),
         })
     } else {
         // Each section reports as it walks; the user reads them in file order.

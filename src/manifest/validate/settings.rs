@@ -46,6 +46,26 @@ impl<'a> Validator<'a> {
         })
     }
 
+    /// The valid tags of a `tags` mapping, their values as patterns (placeholders checked against
+    /// what `accounts` can fill; `None`: syntax only).
+    pub(super) fn tag_patterns(
+        &mut self,
+        node: &Node,
+        accounts: Option<&crate::manifest::Accounts>,
+    ) -> BTreeMap<String, crate::model::Pattern> {
+        let valid = self.tags(node);
+        let mut out = BTreeMap::new();
+        for (key, value) in node.as_map().unwrap_or_default() {
+            if let (Some(k), Some(v)) = (key.as_str(), value.as_str())
+                && valid.contains_key(k)
+                && let Some(pattern) = self.pattern(v, value, accounts)
+            {
+                out.insert(k.to_string(), pattern);
+            }
+        }
+        out
+    }
+
     /// Check each tag of a `tags` mapping; returns the valid ones.
     pub(super) fn tags(&mut self, node: &Node) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();

@@ -1,0 +1,109 @@
+//! Templates stamped: each manifest domain filled in for each of its accounts × Regions (pure).
+//! A stamp that breaks a rule (a name too long once filled in, a tag the account lacks) is a
+//! problem at the template's name saying which account and Region produced it.
+
+use super::accounts::Account;
+use super::desired::Desired;
+use crate::manifest::rules::domain_name::domain_name_error;
+use crate::manifest::rules::tags::tag_error;
+use crate::manifest::{DesiredDomain, Manifest, Problem};
+use crate::model::pattern::{Missing, name_part};
+use crate::model::{DomainAddress, TagSet, Vars};
+use crate::output::echo::echo;
+
+/// Stamp `d` in `account` × each of its Regions, appending domains or problems.
+pub fn stamp(
+    manifest: &Manifest,
+    d: &DesiredDomain,
+    account: &Account<'_>,
+    out: &mut Vec<Desired>,
+    problems: &mut Vec<Problem>,
+) {
+    for region in &d.placement.regions {
+        let vars = Vars {
+            account_id: &account.id,
+            account_name: account.name.as_deref(),
+            region,
+            account_tags: account.tags,
+        };
+        let whose = || match &account.name {
+            Some(n) => format!("account {} ({}) in {region}", echo(n), account.id),
+            None => format!("account {} in {region}", account.id),
+        };
+        let missing = |Missing(var)| {
+            manifest
+                .problem(
+                    "resolve::unfilled_placeholder",
+                    format!("`{var}` has no value for {}", whose()),
+                )
+                .label(d.name_span.clone(), "in this template")
+                .help("tag the account in AWS Organizations, leave it out with `exclude`, or select only accounts that carry the tag (`tags:` in the selector)")
+        };
+        let name = match d.name.fill(&vars, name_part) {
+            Ok(n) => n,
+            Err(m) => {
+                problems.push(missing(m));
+                continue;
+            }
+        };
+        if let Some(reason) = domain_name_error(&name) {
+            problems.push(
+                manifest
+                    .problem(
+                        "resolve::invalid_stamped_name",
+                        format!(
+                            "domain name `{}` stamped for {} is invalid: it {reason}",
+                            echo(&name),
+                            whose()
+                        ),
+                    )
+                    .label(d.name_span.clone(), "stamped from this template")
+                    .help("domain names are 2–50 characters of lowercase letters, digits and `-` and start with a letter; filled-in values are lowercased and other characters become `-` (see the README), so shorten the template's written parts or put a letter first"),
+            );
+            continue;
+        }
+        let mut tags = TagSet::new();
+        let mut ok = true;
+        for (key, pattern) in &d.tags {
+            let value = if pattern.has_vars() {
+                match pattern.fill(&vars, str::to_string) {
+                    Ok(v) => v,
+                    Err(m) => {
+                        problems.push(missing(m));
+                        ok = false;
+                        continue;
+                    }
+                }
+            } else {
+                pattern.to_string()
+            };
+            if pattern.has_vars() && tag_error(key, &value).is_some() {
+                problems.push(
+                    manifest
+                        .problem(
+                            "resolve::invalid_stamped_tag",
+                            format!(
+                                "tag `{}` stamped for {} is invalid: its value is over 256 characters or holds a control character",
+                                echo(key),
+                                whose()
+                            ),
+                        )
+                        .label(d.name_span.clone(), "stamped from this template")
+                        .help("tag values are at most 256 characters, without control characters"),
+                );
+                ok = false;
+                continue;
+            }
+            tags.insert(key.clone(), value);
+        }
+        if ok {
+            out.push(Desired {
+                address: DomainAddress::new(account.id.as_str(), region.as_str(), &name),
+                encryption_key: d.encryption_key.clone(),
+                tags,
+                tags_mode: d.tags_mode,
+                line: d.line,
+            });
+        }
+    }
+}
