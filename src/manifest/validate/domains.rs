@@ -138,6 +138,11 @@ impl<'a> Validator<'a> {
                 .or(defaults.tags_mode)
                 .unwrap_or_default();
 
+            let policy = match f.get(item, "policy") {
+                Some((policy_key, p)) => self.policy(&who, policy_key, p),
+                None => Checked::Absent,
+            };
+
             // Duplicates: (account id or caller, region, name).
             if let (Some(name), Checked::Ok(acct), Checked::Ok(region), Some((_, name_n))) =
                 (name, &account, &region, name_node)
@@ -150,8 +155,13 @@ impl<'a> Validator<'a> {
                 addresses.push((address, name_n.span.clone()));
             }
 
-            if let (Some(name), Checked::Ok(account), Checked::Ok(region), true) =
-                (name, account, region, key_ok)
+            let policy = match policy {
+                Checked::Ok(p) => Some(Some(p)),
+                Checked::Absent => Some(None),
+                Checked::Bad => None,
+            };
+            if let (Some(name), Checked::Ok(account), Checked::Ok(region), true, Some(policy)) =
+                (name, account, region, key_ok, policy)
             {
                 let encryption_key = match key {
                     Checked::Ok((k, ..)) => Some(k.to_string()),
@@ -164,6 +174,7 @@ impl<'a> Validator<'a> {
                     encryption_key,
                     tags,
                     tags_mode,
+                    policy,
                     // From the line index: counting from the file's start for every
                     // domain made validation quadratic in the number of domains.
                     line: self.cx.source.line_col(item.span.start).0,
