@@ -86,6 +86,9 @@ pub enum Cause {
     KeyDrift,
     /// Not started: more domains failed than `--max-failures` tolerates.
     ToleranceExceeded,
+    /// The domain's policy was changed after the plan was made (its revision is not the one
+    /// observed): it was not overwritten.
+    PolicyChanged,
     #[serde(untagged)]
     Call(ErrorKind),
 }
@@ -95,6 +98,7 @@ impl Cause {
         match self {
             Cause::KeyDrift => "key_drift",
             Cause::ToleranceExceeded => "tolerance_exceeded",
+            Cause::PolicyChanged => "policy_changed",
             Cause::Call(k) => k.as_str(),
         }
     }
@@ -159,6 +163,7 @@ mod tests {
         for (cause, text) in [
             (Cause::KeyDrift, "\"key_drift\""),
             (Cause::ToleranceExceeded, "\"tolerance_exceeded\""),
+            (Cause::PolicyChanged, "\"policy_changed\""),
             (Cause::Call(ErrorKind::AccessDenied), "\"access_denied\""),
             (Cause::Call(ErrorKind::Interrupted), "\"interrupted\""),
         ] {

@@ -49,7 +49,10 @@ impl ErrorKind {
             | "PriorRequestNotComplete" => Self::Throttling,
             "ServiceQuotaExceededException" => Self::Quota,
             "ConflictException" | "AlreadyExistsException" => Self::Conflict,
-            "ResourceNotFoundException" | "NotFoundException" => Self::NotFound,
+            // Organizations: the caller's account is in no organisation (there is none to find).
+            "ResourceNotFoundException"
+            | "NotFoundException"
+            | "AWSOrganizationsNotInUseException" => Self::NotFound,
             c if ACCESS_DENIED.contains(&c) => Self::AccessDenied,
             c if BAD_CREDENTIALS.contains(&c) => Self::BadCredentials,
             "InternalServerException"
@@ -154,6 +157,10 @@ mod tests {
         assert_eq!(k("RequestTimeout", 408), ErrorKind::Timeout);
         assert_eq!(k("AccessDenied", 403), ErrorKind::AccessDenied);
         assert_eq!(k("ResourceNotFoundException", 404), ErrorKind::NotFound);
+        assert_eq!(
+            k("AWSOrganizationsNotInUseException", 400),
+            ErrorKind::NotFound
+        );
         assert_eq!(k("IncompleteSignature", 403), ErrorKind::BadCredentials);
         assert_eq!(k("LimitExceededException", 400), ErrorKind::Validation);
     }

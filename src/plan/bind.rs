@@ -3,6 +3,7 @@
 //! act on an account, a domain or a tag the manifest never named.
 
 use super::model::{Entry, Finding, Plan, Step};
+use crate::model::policy::same_policy;
 use crate::model::{DomainAddress, TagsMode, Target, TargetKey, is_reserved_tag};
 use crate::resolve::{Desired, Resolved};
 use std::collections::HashMap;
@@ -79,6 +80,15 @@ fn entry(e: &Entry, desired: Option<&Desired>) -> Result<(), String> {
                     return Err("a tag to remove is the manifest's or AWS's".into());
                 }
             }
+            Step::PutPolicy { document, .. } => {
+                if !d
+                    .policy
+                    .as_ref()
+                    .is_some_and(|p| same_policy(document, &p.document))
+                {
+                    return Err("the policy to put is not the manifest's".into());
+                }
+            }
         }
     }
     Ok(())
@@ -138,6 +148,7 @@ mod tests {
                 encryption_key: None,
                 tags: tags(&[("env", "prod")]),
                 tags_mode: mode,
+                policy: None,
                 line: 1,
             }],
         }

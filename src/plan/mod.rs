@@ -6,6 +6,7 @@ pub mod diff;
 pub mod model;
 pub mod render;
 pub mod saved;
+pub mod text_diff;
 
 pub use diff::diff;
 pub use model::{Action, Entry, Finding, PLAN_FORMAT, Plan, Step, StepKind};

@@ -64,6 +64,18 @@ pub enum Step {
     SetTags { tags: Vec<TagChange> },
     /// UntagResource (`tags_mode: exact`).
     RemoveTags { tags: Vec<RemovedTag> },
+    /// PutDomainPermissionsPolicy, naming the revision observed so that a policy changed since
+    /// the plan was made is reported rather than overwritten.
+    PutPolicy {
+        /// The manifest's document in canonical form (pretty JSON, keys sorted).
+        document: String,
+        /// The revision observed; `None` when the domain had no policy or is being created.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        revision: Option<String>,
+        /// The live document in canonical form, for the diff people read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous: Option<String>,
+    },
 }
 
 /// Which kind of step: what a report lists as performed.
@@ -73,6 +85,7 @@ pub enum StepKind {
     Create,
     SetTags,
     RemoveTags,
+    PutPolicy,
 }
 
 impl Step {
@@ -81,6 +94,7 @@ impl Step {
             Step::Create { .. } => StepKind::Create,
             Step::SetTags { .. } => StepKind::SetTags,
             Step::RemoveTags { .. } => StepKind::RemoveTags,
+            Step::PutPolicy { .. } => StepKind::PutPolicy,
         }
     }
 }
@@ -103,6 +117,7 @@ pub enum Finding {
 pub enum Action {
     Create,
     UpdateTags,
+    UpdatePolicy,
     Unchanged,
     Drift,
     Unmanaged,
@@ -110,9 +125,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Create,
         Action::UpdateTags,
+        Action::UpdatePolicy,
         Action::Unchanged,
         Action::Drift,
         Action::Unmanaged,
@@ -122,7 +138,7 @@ impl Action {
     pub fn symbol(self) -> char {
         match self {
             Action::Create => '+',
-            Action::UpdateTags => '~',
+            Action::UpdateTags | Action::UpdatePolicy => '~',
             Action::Unchanged => '=',
             Action::Drift => '!',
             Action::Unmanaged => '?',
@@ -134,6 +150,7 @@ impl Action {
         match self {
             Action::Create => "create",
             Action::UpdateTags => "update tags",
+            Action::UpdatePolicy => "update policy",
             Action::Unchanged => "unchanged",
             Action::Drift => "drift (encryption key differs; reported, never changed)",
             Action::Unmanaged => "unmanaged (live, not in the manifest)",
@@ -161,6 +178,10 @@ impl Entry {
             Some(Finding::Drift { .. }) => Action::Drift,
             None if self.steps.iter().any(|s| s.kind() == StepKind::Create) => Action::Create,
             None if self.steps.is_empty() => Action::Unchanged,
+            // Tags and a policy together read as a tag update; the policy's diff is shown under it.
+            None if self.steps.iter().all(|s| s.kind() == StepKind::PutPolicy) => {
+                Action::UpdatePolicy
+            }
             None => Action::UpdateTags,
         }
     }

@@ -1,7 +1,8 @@
 //! One manifest domain at its full address: what the diff compares with what exists.
 
 use super::targets::account_id;
-use crate::manifest::DesiredDomain;
+use crate::manifest::{DesiredDomain, PolicySpec};
+use crate::model::policy::canonical;
 use crate::model::{DomainAddress, TagSet, TagsMode};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,17 +13,47 @@ pub struct Desired {
     /// `defaults.tags` merged with the domain's.
     pub tags: TagSet,
     pub tags_mode: TagsMode,
+    /// The permission policy the manifest declares (`None`: the domain's policy is left alone).
+    pub policy: Option<DesiredPolicy>,
     /// 1-based line of the manifest entry.
     pub line: usize,
 }
 
+/// A domain's policy, made concrete (the organisation shorthand filled in with its id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesiredPolicy {
+    /// The document in canonical form (pretty JSON, keys sorted): what a plan carries.
+    pub document: String,
+}
+
+impl DesiredPolicy {
+    pub fn new(document: &serde_json::Value) -> Self {
+        Self {
+            document: canonical(document),
+        }
+    }
+}
+
 impl Desired {
-    pub fn from_manifest(d: &DesiredDomain, caller: Option<&str>) -> Self {
+    /// `organization` is the caller's organisation id, needed only by `share_with_organization`
+    /// (`None`: such a policy is left out, which `resolve_with` refuses beforehand).
+    pub fn from_manifest(
+        d: &DesiredDomain,
+        caller: Option<&str>,
+        organization: Option<&str>,
+    ) -> Self {
+        let policy = d.policy.as_ref().and_then(|p| match p {
+            PolicySpec::Document(v) => Some(DesiredPolicy::new(v)),
+            PolicySpec::ShareWithOrganization(share) => {
+                organization.map(|id| DesiredPolicy::new(&share.document(id)))
+            }
+        });
         Self {
             address: DomainAddress::new(account_id(&d.account, caller), d.region.as_str(), &d.name),
             encryption_key: d.encryption_key.clone(),
             tags: d.tags.clone(),
             tags_mode: d.tags_mode,
+            policy,
             line: d.line,
         }
     }

@@ -5,15 +5,17 @@
 mod caller;
 mod desired;
 mod error;
+mod organization_id;
 mod targets;
 
 pub use caller::caller_account;
-pub use desired::Desired;
+pub use desired::{Desired, DesiredPolicy};
 pub use error::ResolveError;
+pub use organization_id::organization_id;
 pub use targets::{account_id, needs_caller, targets};
 
 use crate::call::Environment;
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, PolicySpec};
 use crate::model::{Target, TargetKey, duplicates};
 use std::collections::HashMap;
 
@@ -37,12 +39,20 @@ impl Resolved {
     }
 }
 
-/// Resolve offline, given the caller's account when known (`None` leaves it a placeholder).
-pub fn resolve_with(manifest: &Manifest, caller: Option<&str>) -> Result<Resolved, ResolveError> {
+/// Resolve offline, given the caller's account when known (`None` leaves it a placeholder) and
+/// the caller's organisation id (required when a domain uses `share_with_organization`).
+pub fn resolve_with(
+    manifest: &Manifest,
+    caller: Option<&str>,
+    organization: Option<&str>,
+) -> Result<Resolved, ResolveError> {
+    if organization.is_none() && needs_organization(manifest) {
+        return Err(ResolveError::NotInOrganization);
+    }
     let domains: Vec<Desired> = manifest
         .domains
         .iter()
-        .map(|d| Desired::from_manifest(d, caller))
+        .map(|d| Desired::from_manifest(d, caller, organization))
         .collect();
     // The manifest could not compare the caller's account with account ids before the caller
     // was known: the same domain named both ways is caught here, by the same rule.
@@ -73,5 +83,19 @@ pub async fn resolve(env: &Environment, manifest: &Manifest) -> Result<Resolved,
     } else {
         None
     };
-    resolve_with(manifest, caller.as_deref())
+    // Asked only when some domain shares itself with the organisation.
+    let organization = if needs_organization(manifest) {
+        Some(organization_id(env).await?)
+    } else {
+        None
+    };
+    resolve_with(manifest, caller.as_deref(), organization.as_deref())
+}
+
+/// Whether a domain uses `share_with_organization` (and so the organisation's id is needed).
+pub fn needs_organization(manifest: &Manifest) -> bool {
+    manifest
+        .domains
+        .iter()
+        .any(|d| matches!(d.policy, Some(PolicySpec::ShareWithOrganization(_))))
 }
