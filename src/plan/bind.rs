@@ -253,4 +253,31 @@ mod tests {
             1
         );
     }
+
+    #[test]
+    fn a_policy_that_is_not_the_manifests_is_refused() {
+        let put = |document: &str| {
+            at(
+                "d",
+                vec![Step::PutPolicy {
+                    document: document.into(),
+                    revision: Some("r".into()),
+                    previous: None,
+                }],
+            )
+        };
+        let mut r = resolved(TagsMode::Merge);
+        // The manifest declares no policy: none may be put.
+        assert_eq!(mismatches(&plan(vec![put("{}")]), &r).len(), 1);
+        r.domains[0].policy = Some(crate::resolve::DesiredPolicy::new(
+            &serde_json::json!({"Version": "2012-10-17", "Statement": []}),
+        ));
+        // The same JSON in another layout is the manifest's; other JSON is not.
+        let same = r#"{"Statement":[],"Version":"2012-10-17"}"#;
+        assert!(mismatches(&plan(vec![put(same)]), &r).is_empty());
+        assert_eq!(
+            mismatches(&plan(vec![put(r#"{"Statement":[]}"#)]), &r).len(),
+            1
+        );
+    }
 }
