@@ -156,6 +156,7 @@ async fn a_policy_edited_out_of_band_is_shown_and_corrected() {
         .expect("team reported")
         .clone();
     assert_eq!(team["steps"], serde_json::json!(["put_policy"]), "{r}");
+    assert_eq!(team["outcome"], "policy_updated", "{r}");
     assert_eq!(
         json(&policy(&w, "team").await.expect("policy").1),
         json(FILE_POLICY)

@@ -261,6 +261,12 @@ impl Run<'_> {
             }
             report.steps.push(step.kind());
         }
+        // A domain whose only change was its policy says so.
+        if report.outcome == Outcome::TagsUpdated
+            && report.steps.iter().all(|s| *s == StepKind::PutPolicy)
+        {
+            report.outcome = Outcome::PolicyUpdated;
+        }
         Done::of(report)
     }
 }

@@ -111,6 +111,8 @@ pub enum Outcome {
     AlreadyPresent,
     Unchanged,
     TagsUpdated,
+    /// Only the domain's permission policy was put.
+    PolicyUpdated,
     Drifted,
     Failed,
     Skipped,
@@ -120,11 +122,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 8] = [
+    pub const ALL: [Outcome; 9] = [
         Outcome::Created,
         Outcome::AlreadyPresent,
         Outcome::Unchanged,
         Outcome::TagsUpdated,
+        Outcome::PolicyUpdated,
         Outcome::Drifted,
         Outcome::Failed,
         Outcome::Skipped,
@@ -138,6 +141,7 @@ impl Outcome {
             Outcome::AlreadyPresent => "already_present",
             Outcome::Unchanged => "unchanged",
             Outcome::TagsUpdated => "tags_updated",
+            Outcome::PolicyUpdated => "policy_updated",
             Outcome::Drifted => "drifted",
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
@@ -149,7 +153,11 @@ impl Outcome {
     pub fn is_success(self) -> bool {
         matches!(
             self,
-            Outcome::Created | Outcome::AlreadyPresent | Outcome::Unchanged | Outcome::TagsUpdated
+            Outcome::Created
+                | Outcome::AlreadyPresent
+                | Outcome::Unchanged
+                | Outcome::TagsUpdated
+                | Outcome::PolicyUpdated
         )
     }
 }
