@@ -74,6 +74,37 @@ fn syntax_errors_toml() {
     insta::assert_snapshot!(render(&err));
 }
 
+/// Policy files are read relative to the manifest's directory, here given relative to the
+/// package root (the tests' current directory) as a user would, so paths in messages are stable.
+#[test]
+fn policy_problems() {
+    let rel = Path::new("tests/fixtures/manifest/policies.yaml");
+    let text = std::fs::read_to_string(rel).expect("fixture");
+    let err = manifest::parse_str_in(
+        &text,
+        &rel.display().to_string(),
+        manifest::Format::Yaml,
+        rel.parent(),
+    )
+    .unwrap_err();
+    assert!(err.is_invalid_input());
+    assert_eq!(
+        codes(&err),
+        [
+            "manifest::unknown_key",
+            "manifest::policy_file",
+            "manifest::policy_file",
+            "manifest::policy_file",
+            "manifest::policy_forms",
+            "manifest::invalid_value",
+        ]
+    );
+    insta::assert_snapshot!(render(&err));
+    // `load` reads them from the manifest's directory too.
+    let loaded = manifest::load(rel).unwrap_err();
+    assert_eq!(codes(&loaded), codes(&err));
+}
+
 #[test]
 fn load_errors() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -10,6 +10,7 @@ use crate::aws::{CallError, Clients, ErrorKind};
 use crate::call::breaker::{Breakers, MaxFailures, Tolerance, opens_breaker};
 use crate::call::interrupt::{Interrupt, Level};
 use crate::call::{Environment, Kind, Tried, pool};
+use crate::model::policy::same_policy;
 use crate::model::{MANAGED_KEY_ALIAS, TagDelta, TagSet, TagsMode, TargetKey};
 use crate::observe::{describe_key_once, list_tags_once};
 use crate::plan::diff::tag_steps;
@@ -230,7 +231,34 @@ impl Run<'_> {
                         tags,
                         tags_mode: *tags_mode,
                     };
-                    return self.create(call, &wanted, report).await;
+                    let done = self.create(call, &wanted, report).await;
+                    // The steps after a create (its policy) need the domain to be there.
+                    if done.trip.is_some() || done.report.error.is_some() {
+                        return done;
+                    }
+                    report = done.report;
+                    continue;
+                }
+                Step::PutPolicy {
+                    document, revision, ..
+                } => {
+                    let (attempts, result) =
+                        self.put_policy(call, document, revision.as_deref()).await;
+                    report.attempts += attempts;
+                    match result {
+                        Ok(()) => {}
+                        Err(PutFailed::Changed(e)) => {
+                            let info = ErrorInfo {
+                                kind: Cause::PolicyChanged,
+                                code: e.code.clone(),
+                                message: "the domain's policy was changed after the plan was made (its revision is not the one observed); it was not overwritten: run plan again to see the change".into(),
+                            };
+                            return Done::of(with_error(report, Outcome::Failed, info));
+                        }
+                        Err(PutFailed::Call(e)) => return failed(report, e),
+                    }
+                    report.steps.push(step.kind());
+                    continue;
                 }
                 Step::SetTags { .. } | Step::RemoveTags { .. } => {
                     let Some(arn) = report.arn.clone() else {
@@ -247,8 +275,21 @@ impl Run<'_> {
             }
             report.steps.push(step.kind());
         }
+        // A domain whose only change was its policy says so.
+        if report.outcome == Outcome::TagsUpdated
+            && report.steps.iter().all(|s| *s == StepKind::PutPolicy)
+        {
+            report.outcome = Outcome::PolicyUpdated;
+        }
         Done::of(report)
     }
+}
+
+/// Why a PutDomainPermissionsPolicy did not happen.
+enum PutFailed {
+    /// The revision observed is no longer the policy's: someone changed it since the plan.
+    Changed(CallError),
+    Call(CallError),
 }
 
 /// A tag call that ended in error: the domain's verdict, and whether it opens the breaker (a
@@ -370,6 +411,58 @@ impl Run<'_> {
         (presence, described.attempts)
     }
 
+    /// PutDomainPermissionsPolicy with the revision observed (`None`: the domain had no policy).
+    /// ConflictException here is not "already done" (as it is for CreateDomain): the policy
+    /// was changed by someone else, unless it is now the manifest's (our own write, whose
+    /// answer was lost and whose retry then met the revision it had made).
+    async fn put_policy(
+        &self,
+        call: &Call<'_>,
+        document: &str,
+        revision: Option<&str>,
+    ) -> (u32, Result<(), PutFailed>) {
+        let codeartifact = &call.clients.codeartifact;
+        let address = &call.entry.address;
+        // Sent compact: the canonical pretty form is for people, and AWS counts characters.
+        let body = serde_json::from_str::<serde_json::Value>(document)
+            .map_or_else(|_| document.to_string(), |v| v.to_string());
+        let tried = self
+            .write(call, || async {
+                codeartifact
+                    .put_domain_permissions_policy()
+                    .domain(&address.name)
+                    .domain_owner(address.account.as_str())
+                    .set_policy_revision(revision.map(str::to_string))
+                    .policy_document(&body)
+                    .send()
+                    .await?;
+                Ok(())
+            })
+            .await;
+        let mut attempts = tried.attempts;
+        let e = match tried.result {
+            Ok(()) => return (attempts, Ok(())),
+            Err(e) if e.kind == ErrorKind::Conflict => e,
+            Err(e) => return (attempts, Err(PutFailed::Call(e))),
+        };
+        let live = self
+            .read(call, || async {
+                let out = codeartifact
+                    .get_domain_permissions_policy()
+                    .domain(&address.name)
+                    .domain_owner(address.account.as_str())
+                    .send()
+                    .await?;
+                Ok(out.policy().and_then(|p| p.document()).map(str::to_string))
+            })
+            .await;
+        attempts += live.attempts;
+        match live.result {
+            Ok(Some(now)) if same_policy(&now, document) => (attempts, Ok(())),
+            _ => (attempts, Err(PutFailed::Changed(e))),
+        }
+    }
+
     /// TagResource or UntagResource for one step.
     async fn tag_step(
         &self,
@@ -401,7 +494,7 @@ impl Run<'_> {
                 })
                 .await
             }
-            Step::Create { .. } => return (0, Ok(())),
+            Step::Create { .. } | Step::PutPolicy { .. } => return (0, Ok(())),
         };
         (tried.attempts, tried.result)
     }

@@ -86,6 +86,9 @@ pub enum Cause {
     KeyDrift,
     /// Not started: more domains failed than `--max-failures` tolerates.
     ToleranceExceeded,
+    /// The domain's policy was changed after the plan was made (its revision is not the one
+    /// observed): it was not overwritten.
+    PolicyChanged,
     #[serde(untagged)]
     Call(ErrorKind),
 }
@@ -95,6 +98,7 @@ impl Cause {
         match self {
             Cause::KeyDrift => "key_drift",
             Cause::ToleranceExceeded => "tolerance_exceeded",
+            Cause::PolicyChanged => "policy_changed",
             Cause::Call(k) => k.as_str(),
         }
     }
@@ -107,6 +111,8 @@ pub enum Outcome {
     AlreadyPresent,
     Unchanged,
     TagsUpdated,
+    /// Only the domain's permission policy was put.
+    PolicyUpdated,
     Drifted,
     Failed,
     Skipped,
@@ -116,11 +122,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 8] = [
+    pub const ALL: [Outcome; 9] = [
         Outcome::Created,
         Outcome::AlreadyPresent,
         Outcome::Unchanged,
         Outcome::TagsUpdated,
+        Outcome::PolicyUpdated,
         Outcome::Drifted,
         Outcome::Failed,
         Outcome::Skipped,
@@ -134,6 +141,7 @@ impl Outcome {
             Outcome::AlreadyPresent => "already_present",
             Outcome::Unchanged => "unchanged",
             Outcome::TagsUpdated => "tags_updated",
+            Outcome::PolicyUpdated => "policy_updated",
             Outcome::Drifted => "drifted",
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
@@ -145,7 +153,11 @@ impl Outcome {
     pub fn is_success(self) -> bool {
         matches!(
             self,
-            Outcome::Created | Outcome::AlreadyPresent | Outcome::Unchanged | Outcome::TagsUpdated
+            Outcome::Created
+                | Outcome::AlreadyPresent
+                | Outcome::Unchanged
+                | Outcome::TagsUpdated
+                | Outcome::PolicyUpdated
         )
     }
 }
@@ -159,6 +171,7 @@ mod tests {
         for (cause, text) in [
             (Cause::KeyDrift, "\"key_drift\""),
             (Cause::ToleranceExceeded, "\"tolerance_exceeded\""),
+            (Cause::PolicyChanged, "\"policy_changed\""),
             (Cause::Call(ErrorKind::AccessDenied), "\"access_denied\""),
             (Cause::Call(ErrorKind::Interrupted), "\"interrupted\""),
         ] {

@@ -160,6 +160,10 @@ mod tests {
         assert_eq!(k("RequestTimeout", 408), ErrorKind::Timeout);
         assert_eq!(k("AccessDenied", 403), ErrorKind::AccessDenied);
         assert_eq!(k("ResourceNotFoundException", 404), ErrorKind::NotFound);
+        assert_eq!(
+            k("AWSOrganizationsNotInUseException", 400),
+            ErrorKind::NotFound
+        );
         assert_eq!(k("IncompleteSignature", 403), ErrorKind::BadCredentials);
         assert_eq!(k("LimitExceededException", 400), ErrorKind::Validation);
     }

@@ -31,6 +31,9 @@ pub struct Connection {
 /// A role as assumed: its ARN, external id and session name.
 type RoleKey = (String, Option<String>, Option<String>);
 
+/// Organizations has one endpoint in the `aws` partition, in us-east-1: its clients sign there.
+pub const ORGANIZATIONS_REGION: &str = "us-east-1";
+
 /// The account that `--local` uses for the caller (the endpoint's default account).
 pub const LOCAL_CALLER: &str = "000000000000";
 
@@ -96,6 +99,12 @@ impl Connection {
         let config = registering(loader.load().await);
         callers.insert(region.to_string(), config.clone());
         config
+    }
+
+    /// An Organizations client with the caller's own credentials (discovery and the
+    /// organisation's id are asked as the caller, never as a target).
+    pub async fn organizations(&self) -> aws_sdk_organizations::Client {
+        aws_sdk_organizations::Client::new(&self.caller(ORGANIZATIONS_REGION).await)
     }
 
     /// The configuration that acts in `account` as its credentials say.

@@ -36,7 +36,7 @@ pub use crate::model::TagsMode;
 pub use error::{MAX_SHOWN_PROBLEMS, ManifestError, Problem, Shown};
 pub use model::{
     RawAccount, RawAccounts, RawDefaults, RawDomain, RawManifest, RawOneOrMany, RawOrganization,
-    RawSelect, RawTagsMode,
+    RawPolicy, RawSelect, RawShare, RawTagsMode,
 };
 pub(crate) use validate::rules;
 
@@ -183,6 +183,8 @@ pub struct DesiredDomain {
     /// `defaults.tags` merged with the domain's (the domain wins); values may hold placeholders.
     pub tags: BTreeMap<String, Pattern>,
     pub tags_mode: TagsMode,
+    /// The domain's permission policy, if it declares one.
+    pub policy: Option<PolicySpec>,
     /// 1-based line of the domain entry.
     pub line: usize,
     /// Where its name is written: what a problem with a stamped domain points at.
@@ -267,6 +269,15 @@ impl std::fmt::Display for OuRef {
     }
 }
 
+/// A domain's policy as the manifest gives it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum PolicySpec {
+    /// A JSON object: read from `file`, or written inline as `document`.
+    Document(serde_json::Value),
+    /// `share_with_organization`: the document is made once the organisation's id is known.
+    ShareWithOrganization(crate::model::policy::OrganizationShare),
+}
+
 /// The account a domain lives in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub enum AccountRef {
@@ -315,7 +326,7 @@ pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
         }
     };
     match String::from_utf8(bytes) {
-        Ok(text) => parse_str(&text, &name, format),
+        Ok(text) => parse_str_in(&text, &name, format, Some(validate::base_dir(path))),
         Err(e) => Err(not_utf8(&name, format, &e)),
     }
 }
@@ -339,11 +350,24 @@ fn not_utf8(name: &str, format: Format, e: &std::string::FromUtf8Error) -> Manif
     ManifestError::invalid(name, vec![problem])
 }
 
-/// Parse and validate manifest text; `display_name` is used in messages.
+/// Parse and validate manifest text; `display_name` is used in messages. Text that is not a
+/// file has no directory to read policy files from: a `policy: { file: ... }` is refused (with
+/// a located problem), so that parsing text never reads the file system.
 pub fn parse_str(
     source: &str,
     display_name: &str,
     format: Format,
+) -> Result<Manifest, ManifestError> {
+    parse_str_in(source, display_name, format, None)
+}
+
+/// [`parse_str`], reading policy files relative to `dir` (what [`load`] passes: the manifest's
+/// own directory).
+pub fn parse_str_in(
+    source: &str,
+    display_name: &str,
+    format: Format,
+    dir: Option<&Path>,
 ) -> Result<Manifest, ManifestError> {
     let size = source.len() as u64;
     if size > MAX_MANIFEST_BYTES {
@@ -366,7 +390,7 @@ pub fn parse_str(
     let root =
         parsed.map_err(|errors| invalid(validate::syntax_problems(&named, source, errors)))?;
     let mut manifest =
-        validate::validate(&root, source, &named, format == Format::Toml).map_err(invalid)?;
+        validate::validate(&root, source, &named, format == Format::Toml, dir).map_err(invalid)?;
     manifest.digest = digest(source);
     manifest.source = SourceRef(Some(named));
     Ok(manifest)

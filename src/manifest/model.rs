@@ -180,6 +180,40 @@ pub struct RawDomain {
     /// Overrides `defaults.tags_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags_mode: Option<RawTagsMode>,
+    /// The domain's resource policy (not allowed in `defaults`: one policy for every domain is
+    /// never what is meant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<RawPolicy>,
+}
+
+/// A domain permission policy: exactly one of `file`, `document` or `share_with_organization`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("minProperties" = 1, "maxProperties" = 1))]
+pub struct RawPolicy {
+    /// A JSON file holding the policy document (a JSON object of at most 7168 bytes), relative
+    /// to the manifest's directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub file: Option<String>,
+    /// The policy document written inline (`Version`, `Statement`, ...); sent as JSON, at most
+    /// 7168 bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Share the domain with the caller's whole AWS organisation: `read` allows every principal
+    /// whose `aws:PrincipalOrgID` is the organisation's id to read from its repositories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_with_organization: Option<RawShare>,
+}
+
+/// What `share_with_organization` grants the organisation: `read` is GetAuthorizationToken,
+/// GetRepositoryEndpoint, ReadFromRepository, ListRepositoriesInDomain and DescribeDomain.
+// No doc comments on the variants: they would make the schema a `oneOf` of `const`s, which the
+// validator's schema pass (and its did-you-mean) reads less well than an `enum`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RawShare {
+    Read,
 }
 
 /// How tags that are not in the manifest are treated: `merge` adds and updates

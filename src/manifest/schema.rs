@@ -298,6 +298,9 @@ fn check_map(
                 .collect::<Vec<_>>()
                 .join(", ");
             let help = match closest(name, known.iter().copied()) {
+                _ if name == "policy" && path.as_slice() == ["defaults"] => {
+                    "a policy is declared on the domain it protects, never in `defaults` (one policy for every domain is not what anyone means): move it under that domain".to_string()
+                }
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("known keys here: {list}"),
             };

@@ -63,6 +63,7 @@ fn minimal_manifest_resolves_defaults() {
             encryption_key: None,
             tags: BTreeMap::new(),
             tags_mode: TagsMode::Merge,
+            policy: None,
             line: 5,
             name_span: 60..62,
         }]
@@ -551,4 +552,145 @@ fn too_large() {
     let err = yaml(&big).unwrap_err();
     assert!(matches!(err, ManifestError::TooLarge { .. }));
     assert!(err.is_invalid_input());
+}
+
+mod policies {
+    use super::*;
+    use crate::model::policy::OrganizationShare;
+
+    fn policy_of(m: &Manifest) -> Option<&PolicySpec> {
+        m.domains[0].policy.as_ref()
+    }
+
+    fn in_dir(dir: &Path, src: &str) -> Result<Manifest, ManifestError> {
+        parse_str_in(src, "test.yaml", Format::Yaml, Some(dir))
+    }
+
+    #[test]
+    fn inline_documents_in_yaml_and_toml_are_the_same_json() {
+        let y = ok(yaml(&domain_yaml(
+            "name: ab, policy: { document: { Version: \"2012-10-17\", Statement: [{ Effect: Allow, Principal: \"*\", Action: \"codeartifact:*\", Resource: \"*\", Condition: { NumericLessThan: { n: 3 } } }] } }",
+        )));
+        let t = ok(toml(
+            "version = 1\n[defaults]\nregion = \"us-east-1\"\n[[domains]]\nname = \"ab\"\n[domains.policy.document]\nVersion = \"2012-10-17\"\n[[domains.policy.document.Statement]]\nEffect = \"Allow\"\nPrincipal = \"*\"\nAction = \"codeartifact:*\"\nResource = \"*\"\nCondition = { NumericLessThan = { n = 3 } }\n",
+        ));
+        let want = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{ "Effect": "Allow", "Principal": "*", "Action": "codeartifact:*", "Resource": "*",
+                            "Condition": { "NumericLessThan": { "n": 3 } } }]
+        });
+        assert_eq!(policy_of(&y), Some(&PolicySpec::Document(want.clone())));
+        assert_eq!(policy_of(&t), Some(&PolicySpec::Document(want)));
+    }
+
+    #[test]
+    fn the_organization_shorthand() {
+        let m = ok(yaml(&domain_yaml(
+            "name: ab, policy: { share_with_organization: read }",
+        )));
+        assert_eq!(
+            policy_of(&m),
+            Some(&PolicySpec::ShareWithOrganization(OrganizationShare::Read))
+        );
+        let src = domain_yaml("name: ab, policy: { share_with_organization: reed }");
+        let (code, label, help) = only(yaml(&src), &src);
+        assert_eq!(
+            (code.as_str(), label.as_str()),
+            ("manifest::invalid_value", "reed")
+        );
+        assert!(help.contains("did you mean `read`"), "{help}");
+    }
+
+    #[test]
+    fn exactly_one_form() {
+        let src = domain_yaml("name: ab, policy: { share_with_organization: read, file: p.json }");
+        let (code, label, _) = only(yaml(&src), &src);
+        assert_eq!(
+            (code.as_str(), label.as_str()),
+            ("manifest::policy_forms", "file")
+        );
+        let src = domain_yaml("name: ab, policy: {}");
+        let (code, label, _) = only(yaml(&src), &src);
+        assert_eq!(
+            (code.as_str(), label.as_str()),
+            ("manifest::empty_policy", "policy")
+        );
+    }
+
+    #[test]
+    fn not_in_defaults() {
+        let src = "version: 1\ndefaults: { region: us-east-1, policy: { share_with_organization: read } }\ndomains: [{ name: ab }]\n";
+        let (code, label, help) = only(yaml(src), src);
+        assert_eq!(
+            (code.as_str(), label.as_str()),
+            ("manifest::unknown_key", "policy")
+        );
+        assert!(help.contains("never in `defaults`"), "{help}");
+    }
+
+    #[test]
+    fn files_are_read_next_to_the_manifest_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("good.json", r#"{"Version": "2012-10-17", "Statement": []}"#);
+        write("list.json", "[1]");
+        write("broken.json", "{ \"Version\": ");
+        write("big.json", &format!("{{\"x\": \"{}\"}}", "a".repeat(8000)));
+        let m = ok(in_dir(
+            dir.path(),
+            &domain_yaml("name: ab, policy: { file: good.json }"),
+        ));
+        assert_eq!(
+            policy_of(&m),
+            Some(&PolicySpec::Document(
+                serde_json::json!({"Version": "2012-10-17", "Statement": []})
+            ))
+        );
+        for (file, message) in [
+            ("missing.json", "does not exist"),
+            ("list.json", "holds an array, not a JSON object"),
+            ("broken.json", "is not JSON"),
+            ("big.json", "bytes"),
+        ] {
+            let src = domain_yaml(&format!("name: ab, policy: {{ file: {file} }}"));
+            let err = in_dir(dir.path(), &src).unwrap_err();
+            let p = &err.problems()[0];
+            assert_eq!(err.problems().len(), 1, "{file}");
+            assert_eq!(p.code().to_string(), "manifest::policy_file");
+            assert!(p.to_string().contains(message), "{file}: {p}");
+            let (_, label, _) = only(in_dir(dir.path(), &src), &src);
+            assert_eq!(label, file);
+        }
+    }
+
+    #[test]
+    fn text_without_a_file_refuses_policy_files() {
+        let src = domain_yaml("name: ab, policy: { file: p.json }");
+        let (code, label, help) = only(yaml(&src), &src);
+        assert_eq!(
+            (code.as_str(), label.as_str()),
+            ("manifest::policy_file", "p.json")
+        );
+        assert!(help.contains("inline"), "{help}");
+    }
+
+    #[test]
+    fn inline_documents_must_fit_and_be_json() {
+        let big = "a".repeat(7200);
+        let src = format!(
+            "version: 1\ndomains:\n  - name: ab\n    region: us-east-1\n    policy:\n      document:\n        Sid: {big}\n"
+        );
+        let (code, label, _) = only(yaml(&src), &src);
+        assert_eq!(
+            (code.as_str(), label.as_str()),
+            ("manifest::policy_too_large", "document")
+        );
+        let src = "version = 1\n[[domains]]\nname = \"ab\"\nregion = \"us-east-1\"\n[domains.policy.document]\nVersion = 2012-10-17\n";
+        let (code, label, help) = only(toml(src), src);
+        assert_eq!(
+            (code.as_str(), label.as_str()),
+            ("manifest::policy_value", "2012-10-17")
+        );
+        assert!(help.contains("quote"), "{help}");
+    }
 }

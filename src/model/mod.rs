@@ -1,10 +1,12 @@
 //! The engine's vocabulary, below every stage: who (account, Region, credentials), what (a domain's
-//! address), its tags and their delta, and encryption-key references. Plain data and pure rules only.
+//! address), its tags and their delta, encryption-key references and permission policies. Plain
+//! data and pure rules only.
 
 pub mod address;
 pub mod ids;
 pub mod key;
 pub mod pattern;
+pub mod policy;
 pub mod tags;
 pub mod target;
 

@@ -54,6 +54,19 @@ pub struct LiveDomain {
     pub encryption_key: String,
     /// Fetched only for domains the manifest names.
     pub tags: TagSet,
+    /// Fetched only for domains whose manifest entry declares a policy (`None` otherwise, and
+    /// when the domain has none).
+    pub policy: Option<LivePolicy>,
+}
+
+/// A domain's permission policy as GetDomainPermissionsPolicy answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivePolicy {
+    /// What PutDomainPermissionsPolicy must name so that a policy changed since is not
+    /// overwritten.
+    pub revision: Option<String>,
+    /// The document as AWS holds it.
+    pub document: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

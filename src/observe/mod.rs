@@ -6,11 +6,12 @@ mod error;
 mod identity;
 mod keys;
 mod live;
+mod policy;
 mod target;
 
 pub use error::{ObserveError, TargetProblem};
 pub use keys::{describe_key, describe_key_once};
-pub use live::{Blocked, KeyState, LiveDomain, LiveState, LiveTarget};
+pub use live::{Blocked, KeyState, LiveDomain, LivePolicy, LiveState, LiveTarget};
 pub use target::list_tags_once;
 
 use crate::call::{Environment, pool};

@@ -5,6 +5,7 @@ use super::error::TargetProblem;
 use super::identity::verify_identity;
 use super::keys::describe_key;
 use super::live::{KeyState, LiveDomain, LiveTarget};
+use super::policy::get_policy;
 use crate::aws::{CallError, Clients};
 use crate::call::Environment;
 use crate::model::{MANAGED_KEY_ALIAS, TagSet, Target, is_managed_alias};
@@ -56,6 +57,7 @@ pub async fn observe_target(
                         arn: arn.to_string(),
                         encryption_key: d.encryption_key().unwrap_or_default().to_string(),
                         tags: BTreeMap::new(),
+                        policy: None,
                     },
                 );
             }
@@ -73,6 +75,13 @@ pub async fn observe_target(
         domain.tags = list_tags(env, clients, t, &domain.arn)
             .await
             .map_err(call_problem("codeartifact:ListTagsForResource"))?;
+        // Only a domain that declares a policy has its policy read: at organisation scale the
+        // others would cost one read each for nothing.
+        if d.policy.is_some() {
+            domain.policy = get_policy(env, clients, t, &d.address.name)
+                .await
+                .map_err(call_problem("codeartifact:GetDomainPermissionsPolicy"))?;
+        }
     }
 
     let refs: BTreeSet<&str> = wanted

@@ -3,6 +3,7 @@
 //! act on an account, a domain or a tag the manifest never named.
 
 use super::model::{Entry, Finding, Plan, Step};
+use crate::model::policy::same_policy;
 use crate::model::{DomainAddress, TagsMode, Target, TargetKey, is_reserved_tag};
 use crate::resolve::{Desired, Resolved};
 use std::collections::HashMap;
@@ -79,6 +80,15 @@ fn entry(e: &Entry, desired: Option<&Desired>) -> Result<(), String> {
                     return Err("a tag to remove is the manifest's or AWS's".into());
                 }
             }
+            Step::PutPolicy { document, .. } => {
+                if !d
+                    .policy
+                    .as_ref()
+                    .is_some_and(|p| same_policy(document, &p.document))
+                {
+                    return Err("the policy to put is not the manifest's".into());
+                }
+            }
         }
     }
     Ok(())
@@ -138,6 +148,7 @@ mod tests {
                 encryption_key: None,
                 tags: tags(&[("env", "prod")]),
                 tags_mode: mode,
+                policy: None,
                 line: 1,
             }],
             ..Resolved::default()
@@ -241,6 +252,33 @@ mod tests {
                 &resolved(TagsMode::Exact)
             )
             .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_policy_that_is_not_the_manifests_is_refused() {
+        let put = |document: &str| {
+            at(
+                "d",
+                vec![Step::PutPolicy {
+                    document: document.into(),
+                    revision: Some("r".into()),
+                    previous: None,
+                }],
+            )
+        };
+        let mut r = resolved(TagsMode::Merge);
+        // The manifest declares no policy: none may be put.
+        assert_eq!(mismatches(&plan(vec![put("{}")]), &r).len(), 1);
+        r.domains[0].policy = Some(crate::resolve::DesiredPolicy::new(
+            &serde_json::json!({"Version": "2012-10-17", "Statement": []}),
+        ));
+        // The same JSON in another layout is the manifest's; other JSON is not.
+        let same = r#"{"Statement":[],"Version":"2012-10-17"}"#;
+        assert!(mismatches(&plan(vec![put(same)]), &r).is_empty());
+        assert_eq!(
+            mismatches(&plan(vec![put(r#"{"Statement":[]}"#)]), &r).len(),
             1
         );
     }

@@ -2,8 +2,9 @@
 //! no clock.
 
 use super::model::{Entry, Finding, PLAN_FORMAT, Plan, Step};
+use crate::model::policy::{canonical_text, same_policy};
 use crate::model::{DomainAddress, TagDelta, is_managed_alias, key_drift};
-use crate::observe::{KeyState, LiveState, LiveTarget};
+use crate::observe::{KeyState, LivePolicy, LiveState, LiveTarget};
 use crate::resolve::{Desired, Resolved};
 use std::collections::BTreeSet;
 
@@ -65,18 +66,17 @@ fn entry(d: &Desired, t: &LiveTarget) -> Entry {
         });
     let base = Entry::new(d.address.clone());
     let Some(l) = t.domains.get(&d.address.name) else {
-        return Entry {
-            steps: vec![Step::Create {
-                managed_key: desired_key
-                    .is_none()
-                    .then(|| t.managed_key.clone())
-                    .flatten(),
-                encryption_key: desired_key,
-                tags: d.tags.clone(),
-                tags_mode: d.tags_mode,
-            }],
-            ..base
-        };
+        let mut steps = vec![Step::Create {
+            managed_key: desired_key
+                .is_none()
+                .then(|| t.managed_key.clone())
+                .flatten(),
+            encryption_key: desired_key,
+            tags: d.tags.clone(),
+            tags_mode: d.tags_mode,
+        }];
+        steps.extend(policy_step(d, None));
+        return Entry { steps, ..base };
     };
     let base = Entry {
         arn: Some(l.arn.clone()),
@@ -92,10 +92,24 @@ fn entry(d: &Desired, t: &LiveTarget) -> Entry {
             ..base
         };
     }
-    Entry {
-        steps: tag_steps(TagDelta::between(&d.tags, &l.tags, d.tags_mode)),
-        ..base
+    let mut steps = tag_steps(TagDelta::between(&d.tags, &l.tags, d.tags_mode));
+    steps.extend(policy_step(d, l.policy.as_ref()));
+    Entry { steps, ..base }
+}
+
+/// PutDomainPermissionsPolicy when the manifest declares a policy and the live one (`None`: the
+/// domain has none, or is yet to be created) is not the same JSON.
+fn policy_step(d: &Desired, live: Option<&LivePolicy>) -> Option<Step> {
+    let wanted = d.policy.as_ref()?;
+    if live.is_some_and(|l| same_policy(&l.document, &wanted.document)) {
+        return None;
     }
+    Some(Step::PutPolicy {
+        document: wanted.document.clone(),
+        revision: live.and_then(|l| l.revision.clone()),
+        // A live document that is not JSON is shown as AWS holds it.
+        previous: live.map(|l| canonical_text(&l.document).unwrap_or_else(|| l.document.clone())),
+    })
 }
 
 /// The steps that carry out a tag delta: TagResource, then UntagResource, each only when needed.
@@ -130,6 +144,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             tags_mode: mode,
+            policy: None,
             line: 1,
         }
     }
@@ -144,6 +159,7 @@ mod tests {
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
+                policy: None,
             },
         )
     }
@@ -302,5 +318,86 @@ mod tests {
         );
         assert_eq!(p.entries[0].action(), Action::Unchanged);
         assert!(!p.has_changes());
+    }
+
+    fn with_policy(mut d: Desired, document: &str) -> Desired {
+        let value: serde_json::Value = serde_json::from_str(document).unwrap();
+        d.policy = Some(crate::resolve::DesiredPolicy::new(&value));
+        d
+    }
+
+    fn live_policy(mut l: (String, LiveDomain), document: &str) -> (String, LiveDomain) {
+        l.1.policy = Some(crate::observe::LivePolicy {
+            revision: Some("rev-1".into()),
+            document: document.into(),
+        });
+        l
+    }
+
+    const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"codeartifact:ReadFromRepository"}]}"#;
+
+    #[test]
+    fn a_policy_is_put_after_the_create_and_when_absent_or_different() {
+        let d = with_policy(desired("d", None, &[], TagsMode::Merge), POLICY);
+        let p = plan(std::slice::from_ref(&d), vec![]);
+        use crate::plan::model::StepKind;
+        let kinds: Vec<_> = p.entries[0].steps.iter().map(Step::kind).collect();
+        assert_eq!(kinds, [StepKind::Create, StepKind::PutPolicy]);
+
+        let p = plan(
+            std::slice::from_ref(&d),
+            vec![live_domain("d", MANAGED, &[])],
+        );
+        assert_eq!(p.entries[0].action(), Action::UpdatePolicy);
+        assert!(matches!(
+            &p.entries[0].steps[..],
+            [Step::PutPolicy {
+                revision: None,
+                previous: None,
+                ..
+            }]
+        ));
+
+        let other = r#"{"Version":"2012-10-17","Statement":[]}"#;
+        let p = plan(
+            std::slice::from_ref(&d),
+            vec![live_policy(live_domain("d", MANAGED, &[]), other)],
+        );
+        let [
+            Step::PutPolicy {
+                document,
+                revision,
+                previous,
+            },
+        ] = &p.entries[0].steps[..]
+        else {
+            panic!("{:?}", p.entries[0]);
+        };
+        assert_eq!(revision.as_deref(), Some("rev-1"));
+        assert_eq!(
+            previous.as_deref(),
+            crate::model::policy::canonical_text(other).as_deref()
+        );
+        assert!(
+            document.contains("\n  \"Statement\": ["),
+            "canonical: {document}"
+        );
+    }
+
+    #[test]
+    fn a_policy_differing_only_in_key_order_and_whitespace_is_unchanged() {
+        let d = with_policy(desired("d", None, &[], TagsMode::Merge), POLICY);
+        let same = "{ \"Statement\": [ { \"Action\": \"codeartifact:ReadFromRepository\",\n \"Effect\": \"Allow\" } ],\n  \"Version\": \"2012-10-17\" }";
+        let p = plan(
+            &[d],
+            vec![live_policy(live_domain("d", MANAGED, &[]), same)],
+        );
+        assert_eq!(p.entries[0].action(), Action::Unchanged);
+        // A domain that declares no policy keeps whatever it has.
+        let p = plan(
+            &[desired("d", None, &[], TagsMode::Merge)],
+            vec![live_policy(live_domain("d", MANAGED, &[]), "{}")],
+        );
+        assert_eq!(p.entries[0].action(), Action::Unchanged);
     }
 }

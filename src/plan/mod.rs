@@ -7,6 +7,7 @@ pub mod model;
 pub mod quota;
 pub mod render;
 pub mod saved;
+pub mod text_diff;
 
 pub use diff::diff;
 pub use model::{Action, Entry, Finding, PLAN_FORMAT, Plan, Step, StepKind};

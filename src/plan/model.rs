@@ -68,6 +68,18 @@ pub enum Step {
     SetTags { tags: Vec<TagChange> },
     /// UntagResource (`tags_mode: exact`).
     RemoveTags { tags: Vec<RemovedTag> },
+    /// PutDomainPermissionsPolicy, naming the revision observed so that a policy changed since
+    /// the plan was made is reported rather than overwritten.
+    PutPolicy {
+        /// The manifest's document in canonical form (pretty JSON, keys sorted).
+        document: String,
+        /// The revision observed; `None` when the domain had no policy or is being created.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        revision: Option<String>,
+        /// The live document in canonical form, for the diff people read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous: Option<String>,
+    },
 }
 
 /// Which kind of step: what a report lists as performed.
@@ -77,6 +89,7 @@ pub enum StepKind {
     Create,
     SetTags,
     RemoveTags,
+    PutPolicy,
 }
 
 impl Step {
@@ -85,6 +98,7 @@ impl Step {
             Step::Create { .. } => StepKind::Create,
             Step::SetTags { .. } => StepKind::SetTags,
             Step::RemoveTags { .. } => StepKind::RemoveTags,
+            Step::PutPolicy { .. } => StepKind::PutPolicy,
         }
     }
 }
@@ -116,6 +130,7 @@ pub enum Finding {
 pub enum Action {
     Create,
     UpdateTags,
+    UpdatePolicy,
     Unchanged,
     Drift,
     Unmanaged,
@@ -124,9 +139,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::Create,
         Action::UpdateTags,
+        Action::UpdatePolicy,
         Action::Unchanged,
         Action::Drift,
         Action::Unmanaged,
@@ -137,7 +153,7 @@ impl Action {
     pub fn symbol(self) -> char {
         match self {
             Action::Create => '+',
-            Action::UpdateTags => '~',
+            Action::UpdateTags | Action::UpdatePolicy => '~',
             Action::Unchanged => '=',
             Action::Drift => '!',
             Action::Unmanaged => '?',
@@ -150,6 +166,7 @@ impl Action {
         match self {
             Action::Create => "create",
             Action::UpdateTags => "update tags",
+            Action::UpdatePolicy => "update policy",
             Action::Unchanged => "unchanged",
             Action::Drift => "drift (encryption key differs; reported, never changed)",
             Action::Unmanaged => "unmanaged (live, not in the manifest)",
@@ -181,6 +198,10 @@ impl Entry {
             Some(Finding::Drift { .. }) => Action::Drift,
             None if self.steps.iter().any(|s| s.kind() == StepKind::Create) => Action::Create,
             None if self.steps.is_empty() => Action::Unchanged,
+            // Tags and a policy together read as a tag update; the policy's diff is shown under it.
+            None if self.steps.iter().all(|s| s.kind() == StepKind::PutPolicy) => {
+                Action::UpdatePolicy
+            }
             None => Action::UpdateTags,
         }
     }

@@ -1,6 +1,7 @@
 //! Renders a plan for people (Terraform-like, grouped by account and Region) and as JSON for saving.
 
 use super::model::{Action, Entry, Finding, Plan, Step};
+use super::text_diff::{Line, diff_lines};
 use crate::model::TargetKey;
 use crate::paint::Paint;
 use crate::text::plural;
@@ -23,7 +24,7 @@ impl Paint {
     fn action(&self, action: Action, s: &str) -> String {
         let code = match action {
             Action::Create => "32",
-            Action::UpdateTags => "33",
+            Action::UpdateTags | Action::UpdatePolicy => "33",
             Action::Unchanged => "2",
             Action::Drift => "31",
             Action::Unmanaged => "36",
@@ -114,19 +115,52 @@ fn reason(entry: &Entry) -> String {
             }
         };
     }
-    let (mut set, mut remove) = (0, 0);
+    let (mut set, mut remove, mut policy) = (0, 0, None);
     for step in &entry.steps {
         match step {
             Step::Create { .. } => return "not present".into(),
             Step::SetTags { tags } => set += tags.len(),
             Step::RemoveTags { tags } => remove += tags.len(),
+            Step::PutPolicy { previous, .. } => {
+                policy = Some(match previous {
+                    Some(_) => "policy differs",
+                    None => "no policy yet",
+                });
+            }
         }
     }
-    match (set, remove) {
+    let tags = match (set, remove) {
         (0, 0) => String::new(),
         (s, 0) => format!("{} to set", plural(s, "tag", "tags")),
         (0, r) => format!("{} to remove", plural(r, "tag", "tags")),
         (s, r) => format!("{} to set, {r} to remove", plural(s, "tag", "tags")),
+    };
+    match (tags.is_empty(), policy) {
+        (_, None) => tags,
+        (true, Some(p)) => p.to_string(),
+        (false, Some(p)) => format!("{tags}; {p}"),
+    }
+}
+
+/// A policy step: the old and new documents as a line diff, kept lines as context.
+fn policy_lines(
+    out: &mut String,
+    detail: &str,
+    document: &str,
+    previous: Option<&str>,
+    paint: &Paint,
+) {
+    let _ = writeln!(out, "{detail}policy:");
+    for line in diff_lines(previous.unwrap_or(""), document) {
+        let (action, text) = match line {
+            Line::Same(l) => {
+                let _ = writeln!(out, "{detail}  {l}");
+                continue;
+            }
+            Line::Removed(l) => (Action::Drift, format!("- {l}")),
+            Line::Added(l) => (Action::Create, format!("+ {l}")),
+        };
+        let _ = writeln!(out, "{detail}{}", paint.action(action, &text));
     }
 }
 
@@ -182,6 +216,9 @@ fn entry_lines(out: &mut String, entry: &Entry, paint: &Paint) {
                     let _ = writeln!(out, "{detail}{}", paint.action(Action::Drift, &line));
                 }
             }
+            Step::PutPolicy {
+                document, previous, ..
+            } => policy_lines(out, detail, document, previous.as_deref(), paint),
         }
     }
     match &entry.finding {
@@ -222,7 +259,7 @@ fn tally(plan: &Plan) -> String {
         return format!(
             "Plan: {} to create, {} to update, {} unchanged, {} drifted, {} unmanaged{unreachable}.",
             n(Action::Create),
-            n(Action::UpdateTags),
+            n(Action::UpdateTags) + n(Action::UpdatePolicy),
             n(Action::Unchanged),
             n(Action::Drift),
             n(Action::Unmanaged),
@@ -291,6 +328,7 @@ mod tests {
             encryption_key: key.map(str::to_string),
             tags: Default::default(),
             tags_mode: TagsMode::Merge,
+            policy: None,
             line: 1,
         }
     }
@@ -308,6 +346,7 @@ mod tests {
                 arn: format!("arn:aws:codeartifact:{region}:{account}:domain/{name}"),
                 encryption_key: key.into(),
                 tags: tags(t),
+                policy: None,
             },
         )
     }
@@ -554,5 +593,69 @@ mod tests {
         let back: Plan = serde_json::from_str(&text).unwrap();
         assert_eq!(back, plan, "the saved plan reads back unchanged");
         insta::assert_snapshot!("plan_json", text);
+    }
+
+    /// A central domain whose policy was edited out of band, one with tags and a policy to
+    /// change, and a new one to be created with the organisation's read policy.
+    fn policy_plan() -> Plan {
+        use crate::model::policy::organization_read;
+        use crate::observe::LivePolicy;
+        use crate::resolve::DesiredPolicy;
+        let e1 = "us-east-1";
+        let wanted = organization_read("o-a1b2c3d4e5");
+        let mut edited = wanted.clone();
+        edited["Statement"][0]["Action"] = serde_json::json!([
+            "codeartifact:GetAuthorizationToken",
+            "codeartifact:ReadFromRepository",
+            "codeartifact:PublishPackageVersion"
+        ]);
+        edited["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalOrgID"] =
+            "o-zzzzzzzzzz".into();
+        let mut central = want(A, e1, "central", None);
+        central.policy = Some(DesiredPolicy::new(&wanted));
+        let mut team = want(A, e1, "team", None);
+        team.tags = tags(&[("env", "prod")]);
+        team.policy = Some(DesiredPolicy::new(&serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": []
+        })));
+        let mut fresh = want(A, e1, "fresh", None);
+        fresh.policy = Some(DesiredPolicy::new(&wanted));
+        let mut central_live = live(A, e1, "central", &managed(A, e1), &[]);
+        central_live.1.policy = Some(LivePolicy {
+            revision: Some("rev-7".into()),
+            // As a person would write it: compact, keys in another order.
+            document: edited.to_string(),
+        });
+        let team_live = live(A, e1, "team", &managed(A, e1), &[]);
+        let mut state = LiveState::default();
+        state.targets.insert(
+            TargetKey::new(A, e1),
+            LiveTarget {
+                domains: [central_live, team_live].into_iter().collect(),
+                managed_key: Some(managed(A, e1)),
+                ..LiveTarget::default()
+            },
+        );
+        let resolved = Resolved {
+            targets: vec![target(A, Some("platform"), e1)],
+            domains: vec![central, team, fresh],
+            ..Resolved::default()
+        };
+        diff("domains.yaml", "sha256:0", &resolved, &state)
+    }
+
+    #[test]
+    fn human_policy_changes() {
+        let plan = policy_plan();
+        let text = human(&plan, &PLAIN);
+        assert!(text.contains("~ update policy"), "{text}");
+        assert!(
+            text.ends_with(
+                "Plan: 1 to create, 2 to update, 0 unchanged, 0 drifted, 0 unmanaged.\n"
+            ),
+            "{text}"
+        );
+        insta::assert_snapshot!("human_policy_changes", text);
     }
 }

@@ -22,6 +22,9 @@ pub struct Summary {
     pub already_present: usize,
     pub unchanged: usize,
     pub tags_updated: usize,
+    /// Zero when absent: reports written before policies existed read back.
+    #[serde(default)]
+    pub policy_updated: usize,
     pub drifted: usize,
     pub failed: usize,
     pub skipped: usize,
@@ -45,6 +48,7 @@ impl Summary {
             Outcome::AlreadyPresent => &mut self.already_present,
             Outcome::Unchanged => &mut self.unchanged,
             Outcome::TagsUpdated => &mut self.tags_updated,
+            Outcome::PolicyUpdated => &mut self.policy_updated,
             Outcome::Drifted => &mut self.drifted,
             Outcome::Failed => &mut self.failed,
             Outcome::Skipped => &mut self.skipped,
@@ -58,6 +62,7 @@ impl Summary {
             Outcome::AlreadyPresent => self.already_present,
             Outcome::Unchanged => self.unchanged,
             Outcome::TagsUpdated => self.tags_updated,
+            Outcome::PolicyUpdated => self.policy_updated,
             Outcome::Drifted => self.drifted,
             Outcome::Failed => self.failed,
             Outcome::Skipped => self.skipped,

@@ -104,7 +104,7 @@ fn status_line(report: &Report) -> String {
 impl Paint {
     fn outcome(&self, o: Outcome, s: &str) -> String {
         match o {
-            Outcome::Created | Outcome::TagsUpdated => self.wrap("32", s),
+            Outcome::Created | Outcome::TagsUpdated | Outcome::PolicyUpdated => self.wrap("32", s),
             Outcome::AlreadyPresent | Outcome::Unchanged => s.to_owned(),
             Outcome::Drifted | Outcome::Skipped => self.wrap("33", s),
             Outcome::Failed | Outcome::Unknown => self.wrap("31", s),

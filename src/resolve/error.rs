@@ -15,6 +15,24 @@ pub enum ResolveError {
     )]
     Caller { region: String, error: CallError },
 
+    #[error("the caller's account is not in an organisation; share_with_organization needs one")]
+    #[diagnostic(
+        code(provision::not_in_organization),
+        help(
+            "run with credentials of an account in the AWS organisation the domain is shared with, or give the domain's policy as a `document` or `file`"
+        )
+    )]
+    NoOrganizationToShare,
+
+    #[error("cannot ask AWS Organizations for the caller's organisation: {error}")]
+    #[diagnostic(
+        code(provision::organization),
+        help(
+            "share_with_organization needs organizations:DescribeOrganization for the caller's credentials"
+        )
+    )]
+    Organization { error: CallError },
+
     #[error(
         "domain `{}` is defined twice for account {} in {} (lines {first} and {second})",
         address.name, address.account, address.region

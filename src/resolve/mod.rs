@@ -8,14 +8,16 @@ mod caller;
 mod desired;
 mod error;
 pub mod organization;
+mod organization_id;
 mod stamp;
 
 pub use caller::{Caller, caller_identity};
-pub use desired::Desired;
+pub use desired::{Desired, DesiredPolicy};
 pub use error::ResolveError;
+pub use organization_id::organization_id;
 
 use crate::call::Environment;
-use crate::manifest::{AccountRef, Accounts, Manifest};
+use crate::manifest::{AccountRef, Accounts, Manifest, PolicySpec};
 use crate::model::{
     AccountId, DomainAddress, Region, SkippedAccount, Target, TargetKey, duplicates,
 };
@@ -62,13 +64,18 @@ pub fn needs_caller(manifest: &Manifest) -> bool {
         })
 }
 
-/// Resolve given the caller (when known; `None` leaves it a placeholder) and the organisation
-/// (required when a domain selects from it).
+/// Resolve given the caller (when known; `None` leaves it a placeholder), the organisation
+/// (required when a domain selects from it) and the organisation's id (required when a domain
+/// uses `share_with_organization`).
 pub fn resolve_with(
     manifest: &Manifest,
     caller: Option<&Caller>,
     org: Option<&OrgTree>,
+    organization: Option<&str>,
 ) -> Result<Resolved, ResolveError> {
+    if organization.is_none() && needs_organization(manifest) {
+        return Err(ResolveError::NoOrganizationToShare);
+    }
     let book = Book::new(manifest, caller);
     let mut domains = Vec::with_capacity(manifest.domains.len());
     let mut problems = Vec::new();
@@ -122,7 +129,14 @@ pub fn resolve_with(
                     credentials: account.credentials.clone(),
                 });
             }
-            stamp::stamp(manifest, d, account, &mut domains, &mut problems);
+            stamp::stamp(
+                manifest,
+                d,
+                account,
+                organization,
+                &mut domains,
+                &mut problems,
+            );
         }
     }
     if !problems.is_empty() {
@@ -144,7 +158,7 @@ pub fn resolve_with(
         targets: targets.into_values().collect(),
         domains,
         skipped: skipped.into_values().collect(),
-        organization: org.map(|o| o.id.clone()),
+        organization: organization.map(str::to_string),
     })
 }
 
@@ -161,11 +175,31 @@ pub async fn resolve(env: &Environment, manifest: &Manifest) -> Result<Resolved,
     } else {
         None
     };
+    // The organisation's id: from discovery, or asked alone when only a policy shares a domain
+    // with the organisation.
     let org = match &caller {
         Some(c) if manifest.uses_organization() => {
             Some(organization::discover(env, manifest, &c.account).await?)
         }
         _ => None,
     };
-    resolve_with(manifest, caller.as_ref(), org.as_ref())
+    let organization = match &org {
+        Some(tree) => Some(tree.id.clone()),
+        None if needs_organization(manifest) => Some(organization_id(env).await?),
+        None => None,
+    };
+    resolve_with(
+        manifest,
+        caller.as_ref(),
+        org.as_ref(),
+        organization.as_deref(),
+    )
+}
+
+/// Whether a domain uses `share_with_organization` (and so the organisation's id is needed).
+pub fn needs_organization(manifest: &Manifest) -> bool {
+    manifest
+        .domains
+        .iter()
+        .any(|d| matches!(d.policy, Some(PolicySpec::ShareWithOrganization(_))))
 }

@@ -3,7 +3,7 @@
 //! problem at the template's name saying which account and Region produced it.
 
 use super::accounts::Account;
-use super::desired::Desired;
+use super::desired::{Desired, DesiredPolicy};
 use crate::manifest::rules::domain_name::domain_name_error;
 use crate::manifest::rules::tags::tag_error;
 use crate::manifest::{DesiredDomain, Manifest, Problem};
@@ -16,6 +16,7 @@ pub fn stamp(
     manifest: &Manifest,
     d: &DesiredDomain,
     account: &Account<'_>,
+    organization: Option<&str>,
     out: &mut Vec<Desired>,
     problems: &mut Vec<Problem>,
 ) {
@@ -102,6 +103,7 @@ pub fn stamp(
                 encryption_key: d.encryption_key.clone(),
                 tags,
                 tags_mode: d.tags_mode,
+                policy: DesiredPolicy::of(d, organization),
                 line: d.line,
             });
         }

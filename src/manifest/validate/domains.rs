@@ -133,6 +133,11 @@ impl<'a> Validator<'a> {
                 .or(defaults.tags_mode)
                 .unwrap_or_default();
 
+            let policy = match f.get(item, "policy") {
+                Some((policy_key, p)) => self.policy(&who, policy_key, p),
+                None => Checked::Absent,
+            };
+
             // Duplicates: (account id or caller, region, name), for names without placeholders
             // (stamped names are compared once stamped).
             if let (
@@ -155,6 +160,11 @@ impl<'a> Validator<'a> {
                 }
             }
 
+            let policy = match policy {
+                Checked::Ok(p) => Some(Some(p)),
+                Checked::Absent => Some(None),
+                Checked::Bad => None,
+            };
             if let (
                 Some(name),
                 Checked::Ok(accounts),
@@ -162,7 +172,8 @@ impl<'a> Validator<'a> {
                 true,
                 true,
                 Some((_, name_n)),
-            ) = (name, accounts, regions, key_ok, tags_ok, name_node)
+                Some(policy),
+            ) = (name, accounts, regions, key_ok, tags_ok, name_node, policy)
             {
                 let encryption_key = match key {
                     Checked::Ok((k, ..)) => Some(k.to_string()),
@@ -177,6 +188,7 @@ impl<'a> Validator<'a> {
                     encryption_key,
                     tags,
                     tags_mode,
+                    policy,
                     // From the line index: counting from the file's start for every
                     // domain made validation quadratic in the number of domains.
                     line: self.cx.source.line_col(item.span.start).0,

@@ -15,11 +15,13 @@ mod domains;
 mod names;
 mod organization;
 mod placement;
+mod policy;
 pub(crate) mod rules;
 mod settings;
 mod syntax;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use super::Manifest;
 use super::echo::echo;
@@ -29,6 +31,7 @@ use super::schema::{self, Cx, Fields};
 use defaults::Defaults;
 
 pub(crate) use names::closest;
+pub(crate) use policy::base_dir;
 pub(crate) use syntax::syntax_problems;
 
 /// A value that is absent, valid, or invalid and already reported (so whatever
@@ -48,6 +51,9 @@ struct Validator<'a> {
     accounts: BTreeMap<String, Option<String>>,
     /// Every declared account name, for did-you-mean on unknown references.
     account_names: Vec<String>,
+    /// Where policy files are read from: the manifest's directory (`None`: the manifest is not
+    /// a file, and policy files are refused).
+    base_dir: Option<&'a Path>,
 }
 
 pub(crate) fn validate(
@@ -55,6 +61,7 @@ pub(crate) fn validate(
     text: &str,
     source: &Source,
     toml: bool,
+    base_dir: Option<&Path>,
 ) -> Result<Manifest, Vec<Problem>> {
     let cx = Cx { text, source, toml };
     let mut problems = Vec::new();
@@ -64,6 +71,7 @@ pub(crate) fn validate(
         problems,
         accounts: BTreeMap::new(),
         account_names: Vec::new(),
+        base_dir,
     };
     let root_f = Fields::of(None);
 
