@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 pub use crate::model::TagsMode;
 pub use error::{MAX_SHOWN_PROBLEMS, ManifestError, Problem, Shown};
-pub use model::{RawAccount, RawDefaults, RawDomain, RawManifest, RawTagsMode};
+pub use model::{RawAccount, RawDefaults, RawDomain, RawKey, RawManifest, RawTagsMode};
 pub use schema::schema_json;
 
 /// Manifests larger than this are rejected before parsing (10 MiB).
@@ -74,8 +74,23 @@ pub struct Manifest {
     pub digest: String,
     /// Accounts declared under `accounts`, in file order.
     pub accounts: Vec<AccountSpec>,
+    /// Keys under `keys`, in file order.
+    pub keys: Vec<DeclaredKey>,
     /// Domains in file order.
     pub domains: Vec<DesiredDomain>,
+}
+
+/// A customer managed key from `keys`, with `defaults.account` and `defaults.region` applied.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeclaredKey {
+    /// `alias/NAME`.
+    pub alias: String,
+    pub account: AccountRef,
+    pub region: String,
+    pub description: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    /// 1-based line of the key entry.
+    pub line: usize,
 }
 
 /// A named account from `accounts`.
