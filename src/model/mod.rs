@@ -9,6 +9,6 @@ pub mod target;
 
 pub use address::{DomainAddress, Duplicate, duplicates};
 pub use ids::{AccountId, Region};
-pub use key::{KeyDrift, MANAGED_KEY_ALIAS, is_managed_alias, key_drift};
+pub use key::{KeyDrift, MANAGED_KEY_ALIAS, alias_in, is_managed_alias, key_drift};
 pub use tags::{RemovedTag, TagChange, TagDelta, TagSet, TagsMode, is_reserved_tag};
 pub use target::{Target, TargetCredentials, TargetKey};

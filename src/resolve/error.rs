@@ -1,7 +1,7 @@
 //! Why the manifest's targets could not be resolved.
 
 use crate::aws::CallError;
-use crate::model::DomainAddress;
+use crate::model::{DomainAddress, TargetKey};
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ResolveError {
@@ -30,11 +30,32 @@ pub enum ResolveError {
         first: usize,
         second: usize,
     },
+
+    #[error(
+        "key `{alias}` is declared twice for account {} in {} (lines {first} and {second})",
+        target.account, target.region
+    )]
+    #[diagnostic(
+        code(provision::duplicate_key),
+        help(
+            "one entry names no account (the caller's, which is {}) and the other names {} itself; keep one",
+            target.account, target.account
+        )
+    )]
+    DuplicateKey {
+        target: TargetKey,
+        alias: String,
+        first: usize,
+        second: usize,
+    },
 }
 
 impl ResolveError {
     /// A duplicate is the manifest's fault (invalid input); a failed STS call is not.
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, ResolveError::Duplicate { .. })
+        matches!(
+            self,
+            ResolveError::Duplicate { .. } | ResolveError::DuplicateKey { .. }
+        )
     }
 }

@@ -5,11 +5,13 @@
 mod caller;
 mod desired;
 mod error;
+mod keys;
 mod targets;
 
 pub use caller::caller_account;
 pub use desired::Desired;
 pub use error::ResolveError;
+pub use keys::DesiredKey;
 pub use targets::{account_id, needs_caller, targets};
 
 use crate::call::Environment;
@@ -23,6 +25,8 @@ pub struct Resolved {
     pub targets: Vec<Target>,
     /// In manifest order.
     pub domains: Vec<Desired>,
+    /// The keys to create when missing, in manifest order.
+    pub keys: Vec<DesiredKey>,
 }
 
 impl Resolved {
@@ -34,6 +38,24 @@ impl Resolved {
             out.entry(d.address.target()).or_default().push(d);
         }
         out
+    }
+
+    /// The declared keys grouped by target, in one pass.
+    pub fn keys_by_target(&self) -> HashMap<TargetKey, Vec<&DesiredKey>> {
+        let mut out: HashMap<TargetKey, Vec<&DesiredKey>> = HashMap::new();
+        for k in &self.keys {
+            out.entry(k.target.clone()).or_default().push(k);
+        }
+        out
+    }
+
+    /// The declared key a domain's key reference names in the domain's own target, if any.
+    pub fn declared_key(&self, d: &Desired) -> Option<&DesiredKey> {
+        let target = d.address.target();
+        let alias = crate::model::alias_in(d.encryption_key.as_deref()?, &target)?;
+        self.keys
+            .iter()
+            .find(|k| k.target == target && k.alias == alias)
     }
 }
 
@@ -56,9 +78,27 @@ pub fn resolve_with(manifest: &Manifest, caller: Option<&str>) -> Result<Resolve
             second: d.again,
         });
     }
+    let keys: Vec<DesiredKey> = manifest
+        .keys
+        .iter()
+        .map(|k| DesiredKey::stamp(k, account_id(&k.account, caller), k.region.as_str()))
+        .collect();
+    if let Some(d) = duplicates(keys.iter().map(|k| ((&k.target, &k.alias), k.line)))
+        .into_iter()
+        .next()
+    {
+        let (target, alias) = d.key;
+        return Err(ResolveError::DuplicateKey {
+            target: target.clone(),
+            alias: alias.clone(),
+            first: d.first,
+            second: d.again,
+        });
+    }
     Ok(Resolved {
         targets: targets(manifest, caller),
         domains,
+        keys,
     })
 }
 
@@ -68,7 +108,9 @@ pub async fn resolve(env: &Environment, manifest: &Manifest) -> Result<Resolved,
         let region = manifest
             .domains
             .first()
-            .map_or("us-east-1", |d| d.region.as_str());
+            .map(|d| d.region.as_str())
+            .or(manifest.keys.first().map(|k| k.region.as_str()))
+            .unwrap_or("us-east-1");
         Some(caller_account(env, region).await?)
     } else {
         None

@@ -4,12 +4,22 @@ use crate::manifest::{AccountRef, Credentials, Manifest};
 use crate::model::{AccountId, Region, Target, TargetCredentials, TargetKey};
 use std::collections::BTreeMap;
 
-/// Whether the caller's account must be asked (a domain names no account, or a bare id).
+/// Whether the caller's account must be asked (a domain or key names no account, or a bare id).
 pub fn needs_caller(manifest: &Manifest) -> bool {
-    manifest
+    places(manifest).any(|(account, _)| matches!(account, AccountRef::Caller | AccountRef::Id(_)))
+}
+
+/// Every (account, Region) the manifest names: its domains' and its keys'.
+fn places(manifest: &Manifest) -> impl Iterator<Item = (&AccountRef, &str)> {
+    let domains = manifest
         .domains
         .iter()
-        .any(|d| matches!(d.account, AccountRef::Caller | AccountRef::Id(_)))
+        .map(|d| (&d.account, d.region.as_str()));
+    let keys = manifest
+        .keys
+        .iter()
+        .map(|k| (&k.account, k.region.as_str()));
+    domains.chain(keys)
 }
 
 /// The account id a domain lives in, given the caller's account.
@@ -23,8 +33,8 @@ pub fn account_id(account: &AccountRef, caller: Option<&str>) -> String {
 /// Every target of the manifest, sorted.
 pub fn targets(manifest: &Manifest, caller: Option<&str>) -> Vec<Target> {
     let mut out: BTreeMap<TargetKey, Target> = BTreeMap::new();
-    for d in &manifest.domains {
-        let (account_name, credentials) = match &d.account {
+    for (account_ref, region) in places(manifest) {
+        let (account_name, credentials) = match account_ref {
             AccountRef::Named { name, .. } => {
                 let creds = manifest
                     .accounts
@@ -36,8 +46,8 @@ pub fn targets(manifest: &Manifest, caller: Option<&str>) -> Vec<Target> {
             }
             AccountRef::Caller | AccountRef::Id(_) => (None, TargetCredentials::Caller),
         };
-        let account = AccountId::from(account_id(&d.account, caller));
-        let region = Region::from(d.region.as_str());
+        let account = AccountId::from(account_id(account_ref, caller));
+        let region = Region::from(region);
         out.entry(TargetKey::new(account.clone(), region.clone()))
             .or_insert(Target {
                 account,
