@@ -25,7 +25,7 @@ fn schema_is_valid_json_with_the_top_level_fields() {
     let schema: serde_json::Value =
         serde_json::from_str(&provision::manifest::schema_json()).expect("schema is JSON");
     let properties = schema["properties"].as_object().expect("properties");
-    for field in ["version", "defaults", "accounts", "domains"] {
+    for field in ["version", "defaults", "accounts", "keys", "domains"] {
         assert!(properties.contains_key(field), "{field}");
     }
 }

@@ -1,5 +1,6 @@
 //! KMS over JSON 1.1 (`X-Amz-Target: TrentService.<Op>`): keys and aliases, enough for
-//! CodeArtifact's domain encryption (CreateKey, CreateAlias, DescribeKey, ListAliases).
+//! CodeArtifact's domain encryption and for keys provisioned with tags (CreateKey, CreateAlias,
+//! DescribeKey, ListAliases, ListResourceTags).
 //!
 //! Keys hold no key material: nothing here encrypts. Keys and aliases live per (account,
 //! Region); ARNs name their own account and Region and resolve there, as with real
@@ -34,6 +35,7 @@ pub fn handle(ctx: &Ctx, call: &Call, op: KmsOp) -> Result<Reply, ApiError> {
         KmsOp::CreateAlias => create_alias(ctx, call, &input)?,
         KmsOp::DescribeKey => describe_key(ctx, call, &input)?,
         KmsOp::ListAliases => list_aliases(ctx, call, &input)?,
+        KmsOp::ListResourceTags => list_resource_tags(ctx, call, &input)?,
     };
     Ok(Reply::json11(&out))
 }
@@ -85,6 +87,7 @@ pub fn managed_key(
         ),
         aws_managed: true,
         created: now,
+        tags: Vec::new(),
     };
     let records = vec![
         Record::PutKey(key.clone()),
@@ -368,10 +371,8 @@ fn create_key(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> 
             "Multi-Region keys are not supported by this endpoint",
         ));
     }
-    // Tags and BypassPolicyLockoutSafetyCheck are accepted and not kept: nothing reads them back.
-    if input.get("Tags").is_some_and(|t| !t.is_array()) {
-        return Err(serialization("Tags must be a list"));
-    }
+    let tags = tags(input)?;
+    // Accepted and not kept: there are no key policies here.
     input.bool("BypassPolicyLockoutSafetyCheck")?;
 
     let key = Key {
@@ -383,9 +384,50 @@ fn create_key(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> 
         description: description.to_string(),
         aws_managed: false,
         created: call.now,
+        tags,
     };
     let out = key_metadata(&key);
     ctx.store.write(|_| Ok((out, vec![Record::PutKey(key)])))
+}
+
+/// CreateKey's `Tags`: `{TagKey, TagValue}` objects, keys 1–128 and values 0–256 characters,
+/// no `aws:` keys and no key twice (KMS answers `TagException` for each).
+fn tags(input: &Input) -> Result<Vec<(String, String)>, ApiError> {
+    let Some(list) = input.get("Tags") else {
+        return Ok(Vec::new());
+    };
+    let Some(list) = list.as_array() else {
+        return Err(serialization("Tags must be a list"));
+    };
+    let tag_error = |m: String| ApiError::new(400, "TagException", m);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for tag in list {
+        let member = |name: &str| match tag.get(name) {
+            Some(Value::String(s)) => Ok(s.as_str()),
+            Some(_) => Err(serialization(format!("{name} must be a string"))),
+            None => Err(validation(format!(
+                "1 validation error detected: Value null at 'tags.member.{}' failed to satisfy constraint: Member must not be null",
+                if name == "TagKey" {
+                    "tagKey"
+                } else {
+                    "tagValue"
+                }
+            ))),
+        };
+        let (key, value) = (member("TagKey")?, member("TagValue")?);
+        check_len(key, "tags.member.tagKey", 1, 128)?;
+        check_len(value, "tags.member.tagValue", 0, 256)?;
+        if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+            return Err(tag_error(format!(
+                "Tag key {key} uses the reserved prefix aws:"
+            )));
+        }
+        if out.iter().any(|(k, _)| k == key) {
+            return Err(tag_error(format!("Duplicate tag key {key}")));
+        }
+        out.push((key.to_string(), value.to_string()));
+    }
+    Ok(out)
 }
 
 fn create_alias(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
@@ -555,6 +597,54 @@ fn list_aliases(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError
         let mut out = json!({ "Aliases": entries, "Truncated": truncated });
         if let (true, Some(last)) = (truncated, page.last()) {
             out["NextMarker"] = json!(json11::encode_token(&last.name));
+        }
+        Ok(out)
+    })
+}
+
+/// ListResourceTags of a key (key id or key ARN; KMS refuses aliases here), paged by `Limit`
+/// (1–50, default 50) and `Marker`.
+fn list_resource_tags(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
+    let key_ref = required_str(input, "KeyId", "keyId", 2048)?;
+    let limit = match input.int("Limit")? {
+        None => 50,
+        Some(n) if !(1..=50).contains(&n) => {
+            return Err(constraint(
+                &n.to_string(),
+                "limit",
+                "Member must have value between 1 and 50",
+            ));
+        }
+        Some(n) => n as usize,
+    };
+    let start = match input.str("Marker")? {
+        None => 0,
+        Some(marker) => json11::decode_token(marker)
+            .and_then(|m| m.parse::<usize>().ok())
+            .ok_or_else(|| ApiError::new(400, "InvalidMarkerException", "Invalid marker"))?,
+    };
+    ctx.store.read(|state| {
+        let key = match parse_ref(&call.account, &call.region, key_ref)? {
+            Ref::Key(at) => find_key(state, &at).ok_or_else(|| key_not_found(&at))?,
+            Ref::Alias(_) => {
+                return Err(ApiError::new(
+                    400,
+                    "InvalidArnException",
+                    "KeyId must be a key ID or key ARN, not an alias",
+                ));
+            }
+        };
+        let page: Vec<Value> = key
+            .tags
+            .iter()
+            .skip(start)
+            .take(limit)
+            .map(|(k, v)| json!({ "TagKey": k, "TagValue": v }))
+            .collect();
+        let truncated = start + page.len() < key.tags.len();
+        let mut out = json!({ "Tags": page, "Truncated": truncated });
+        if truncated {
+            out["NextMarker"] = json!(json11::encode_token(&(start + limit).to_string()));
         }
         Ok(out)
     })

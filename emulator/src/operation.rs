@@ -112,14 +112,16 @@ pub enum KmsOp {
     CreateAlias,
     DescribeKey,
     ListAliases,
+    ListResourceTags,
 }
 
 impl KmsOp {
-    const ALL: [Self; 4] = [
+    const ALL: [Self; 5] = [
         Self::CreateKey,
         Self::CreateAlias,
         Self::DescribeKey,
         Self::ListAliases,
+        Self::ListResourceTags,
     ];
 
     /// The operation of this wire name, if served.
@@ -133,13 +135,14 @@ impl KmsOp {
             Self::CreateAlias => "CreateAlias",
             Self::DescribeKey => "DescribeKey",
             Self::ListAliases => "ListAliases",
+            Self::ListResourceTags => "ListResourceTags",
         }
     }
 
     pub fn kind(self) -> Kind {
         match self {
             Self::CreateKey | Self::CreateAlias => Kind::Write,
-            Self::DescribeKey | Self::ListAliases => Kind::Read,
+            Self::DescribeKey | Self::ListAliases | Self::ListResourceTags => Kind::Read,
         }
     }
 }

@@ -35,6 +35,10 @@ pub struct Key {
     /// AWS-managed (`aws/...` aliases) rather than customer-managed.
     pub aws_managed: bool,
     pub created: f64,
+    /// `(TagKey, TagValue)` in the order given to CreateKey (journals written before tags
+    /// were kept read back with none).
+    #[serde(default)]
+    pub tags: Vec<(String, String)>,
 }
 
 impl Key {

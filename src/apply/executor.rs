@@ -5,7 +5,8 @@
 
 use super::create::{self, Decision, Facts, Presence, Question, Verdict};
 use super::events::Events;
-use super::outcome::{Cause, DomainReport, ErrorInfo, Outcome};
+use super::keys::{self, Keys};
+use super::outcome::{Cause, DomainReport, ErrorInfo, KeyOutcome, KeyReport, Outcome};
 use crate::aws::{CallError, Clients, ErrorKind};
 use crate::call::breaker::{Breakers, MaxFailures, Tolerance, opens_breaker};
 use crate::call::interrupt::{Interrupt, Level};
@@ -14,7 +15,7 @@ use crate::model::policy::same_policy;
 use crate::model::{MANAGED_KEY_ALIAS, TagDelta, TagSet, TagsMode, TargetKey};
 use crate::observe::{describe_key_once, list_tags_once};
 use crate::plan::diff::tag_steps;
-use crate::plan::{Entry, Finding, Plan, Step, StepKind};
+use crate::plan::{Entry, Finding, KeyEntry, Plan, Step, StepKind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -28,6 +29,8 @@ pub struct Settings {
 #[derive(Debug, Clone)]
 pub struct Applied {
     pub domains: Vec<DomainReport>,
+    /// The keys the manifest declares, in plan order.
+    pub keys: Vec<KeyReport>,
     pub elapsed_seconds: f64,
     /// SIGINT/SIGTERM stopped the run early.
     pub interrupted: bool,
@@ -35,7 +38,19 @@ pub struct Applied {
     pub throttles: u64,
 }
 
-/// Apply every entry of `plan`; never fails as a whole: each domain gets its outcome.
+/// One piece of work of the pool: keys are queued first, so that the domains waiting for them
+/// find them made or under way.
+enum Work<'a> {
+    Key(&'a KeyEntry),
+    Domain(&'a Entry),
+}
+
+enum Finished {
+    Key(KeyReport),
+    Domain(DomainReport),
+}
+
+/// Apply every entry of `plan`; never fails as a whole: each key and domain gets its outcome.
 pub async fn apply(
     plan: &Plan,
     env: &Environment,
@@ -44,18 +59,36 @@ pub async fn apply(
     interrupt: &Interrupt,
 ) -> Applied {
     let started = Instant::now();
-    let work: Vec<&Entry> = plan.reported().collect();
-    let changing = work.iter().filter(|e| e.has_changes()).count();
+    let changing = plan.reported().filter(|e| e.has_changes()).count();
     let run = Run {
         env,
         events,
         interrupt,
         breakers: Breakers::default(),
         tolerance: Tolerance::new(settings.max_failures, changing),
+        keys: Keys::new(&plan.keys),
     };
-    let domains = pool::bounded(work, settings.concurrency, |e| run.domain(e)).await;
+    let work = (plan.keys.iter().map(Work::Key)).chain(plan.reported().map(Work::Domain));
+    let done = pool::bounded(work, settings.concurrency, |w| {
+        let run = &run;
+        async move {
+            match w {
+                Work::Key(k) => Finished::Key(run.key(k).await),
+                Work::Domain(e) => Finished::Domain(run.domain(e).await),
+            }
+        }
+    })
+    .await;
+    let (mut keys, mut domains) = (Vec::new(), Vec::new());
+    for d in done {
+        match d {
+            Finished::Key(k) => keys.push(k),
+            Finished::Domain(d) => domains.push(d),
+        }
+    }
     Applied {
         domains,
+        keys,
         elapsed_seconds: started.elapsed().as_secs_f64(),
         interrupted: interrupt.level() != Level::Running,
         throttles: env.gate.throttles(),
@@ -69,6 +102,7 @@ struct Run<'a> {
     interrupt: &'a Interrupt,
     breakers: Breakers,
     tolerance: Tolerance,
+    keys: Keys<'a>,
 }
 
 /// One domain's work: its entry, target and clients, and whether a write has left.
@@ -107,6 +141,74 @@ fn with_error(mut r: DomainReport, outcome: Outcome, error: ErrorInfo) -> Domain
 }
 
 impl Run<'_> {
+    /// A declared key's report: made by this task, or by a domain that needed it first.
+    async fn key(&self, k: &KeyEntry) -> KeyReport {
+        let made = self
+            .keys
+            .get(&k.target(), &k.alias, |k| self.make_key(k))
+            .await;
+        made.cloned()
+            .unwrap_or_else(|| keys::report(k, KeyOutcome::Skipped))
+    }
+
+    /// Create a missing key (or say why not); a present one is reported as is.
+    async fn make_key(&self, k: &KeyEntry) -> KeyReport {
+        let skipped = |error: ErrorInfo| KeyReport {
+            error: Some(error),
+            ..keys::report(k, KeyOutcome::Skipped)
+        };
+        if let Some(blocked) = &k.blocked {
+            return skipped(ErrorInfo {
+                kind: Cause::Call(blocked.kind),
+                code: blocked.code.clone(),
+                message: format!("not attempted: could not be observed: {}", blocked.message),
+            });
+        }
+        let Some(create) = &k.create else {
+            return keys::report(k, KeyOutcome::Present);
+        };
+        let target = k.target();
+        if let Some(skip) = self.reason_to_skip(&target) {
+            return skipped(skip);
+        }
+        match self.env.clients(&target) {
+            Ok(clients) => keys::make(self.env, self.interrupt, clients, k, create).await,
+            Err(err) => skipped((&err).into()),
+        }
+    }
+
+    /// The ARN of the declared key a domain is to be created with, or why it cannot be.
+    async fn declared_arn(&self, target: &TargetKey, alias: &str) -> Result<String, ErrorInfo> {
+        let made = self.keys.get(target, alias, |k| self.make_key(k)).await;
+        match made {
+            Some(KeyReport {
+                outcome: KeyOutcome::Created | KeyOutcome::Present,
+                arn: Some(arn),
+                ..
+            }) => Ok(arn.clone()),
+            Some(r) => {
+                let why = r.error.as_ref().map_or("", |e| e.message.as_str());
+                let error = r.error.clone().unwrap_or(ErrorInfo {
+                    kind: Cause::Call(ErrorKind::Other),
+                    code: None,
+                    message: String::new(),
+                });
+                Err(ErrorInfo {
+                    message: format!(
+                        "not attempted: its key {alias} is {}: {why}",
+                        r.outcome.key()
+                    ),
+                    ..error
+                })
+            }
+            None => Err(ErrorInfo {
+                kind: Cause::Call(ErrorKind::Other),
+                code: None,
+                message: format!("not attempted: the plan does not declare its key {alias}"),
+            }),
+        }
+    }
+
     async fn domain(&self, e: &Entry) -> DomainReport {
         let mut base = DomainReport::new(&e.address, Outcome::Unchanged);
         base.arn = e.arn.clone();
@@ -221,12 +323,23 @@ impl Run<'_> {
             let (attempts, result) = match step {
                 Step::Create {
                     encryption_key,
+                    declared_key,
                     managed_key,
                     tags,
                     tags_mode,
                 } => {
+                    // A key declared in the manifest is made first (or waited for).
+                    let encryption_key = match declared_key {
+                        None => encryption_key.clone(),
+                        Some(alias) => match self.declared_arn(call.key, alias).await {
+                            Ok(arn) => Some(arn),
+                            Err(why) => {
+                                return Done::of(with_error(report, Outcome::Skipped, why));
+                            }
+                        },
+                    };
                     let wanted = Wanted {
-                        encryption_key,
+                        encryption_key: &encryption_key,
                         managed_key,
                         tags,
                         tags_mode: *tags_mode,

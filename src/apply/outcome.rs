@@ -2,7 +2,7 @@
 //! when it is not as the manifest says, why (a typed cause, AWS's code, a message).
 
 use crate::aws::{CallError, ErrorKind};
-use crate::model::{DomainAddress, KeyDrift};
+use crate::model::{AccountId, DomainAddress, KeyDrift, Region};
 use crate::plan::StepKind;
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +33,50 @@ impl DomainReport {
             arn: None,
             error: None,
         }
+    }
+}
+
+/// What apply says of a key the manifest declares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyReport {
+    pub account: AccountId,
+    pub region: Region,
+    pub alias: String,
+    pub outcome: KeyOutcome,
+    /// The key the alias names after the run.
+    #[serde(default)]
+    pub arn: Option<String>,
+    /// Calls made for this key, retries included.
+    pub attempts: u32,
+    /// Why it is not there (failed, skipped), or what people must know (a key left orphaned).
+    #[serde(default)]
+    pub error: Option<ErrorInfo>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyOutcome {
+    /// CreateKey and CreateAlias by this run.
+    Created,
+    /// The alias was there (before the run, or another run made it first): used as is.
+    Present,
+    Failed,
+    /// Not attempted: its target could not be reached, or the run stopped.
+    Skipped,
+}
+
+impl KeyOutcome {
+    pub fn key(self) -> &'static str {
+        match self {
+            KeyOutcome::Created => "created",
+            KeyOutcome::Present => "present",
+            KeyOutcome::Failed => "failed",
+            KeyOutcome::Skipped => "skipped",
+        }
+    }
+
+    pub fn is_success(self) -> bool {
+        matches!(self, KeyOutcome::Created | KeyOutcome::Present)
     }
 }
 

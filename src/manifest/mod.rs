@@ -35,8 +35,8 @@ use std::sync::Arc;
 pub use crate::model::TagsMode;
 pub use error::{MAX_SHOWN_PROBLEMS, ManifestError, Problem, Shown};
 pub use model::{
-    RawAccount, RawAccounts, RawDefaults, RawDomain, RawManifest, RawOneOrMany, RawOrganization,
-    RawPolicy, RawSelect, RawShare, RawTagsMode,
+    RawAccount, RawAccounts, RawDefaults, RawDomain, RawKey, RawManifest, RawOneOrMany,
+    RawOrganization, RawPolicy, RawSelect, RawShare, RawTagsMode,
 };
 pub(crate) use validate::rules;
 
@@ -84,6 +84,8 @@ pub struct Manifest {
     /// The `organization` section: how discovered accounts (and, when it is present, accounts
     /// given by bare id) are reached. Absent: discovered accounts use its defaults.
     pub organization: Option<OrganizationSpec>,
+    /// Keys under `keys`, in file order.
+    pub keys: Vec<DeclaredKey>,
     /// Domains (and templates of domains) in file order.
     pub domains: Vec<DesiredDomain>,
     /// The text, for problems found after loading (a stamped domain that is invalid).
@@ -150,6 +152,19 @@ impl Manifest {
             .iter()
             .any(|d| matches!(d.placement.accounts, Accounts::Organization(_)))
     }
+}
+
+/// A customer managed key from `keys`, with `defaults.account` and `defaults.region` applied.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeclaredKey {
+    /// `alias/NAME`.
+    pub alias: String,
+    pub account: AccountRef,
+    pub region: String,
+    pub description: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    /// 1-based line of the key entry.
+    pub line: usize,
 }
 
 /// A named account from `accounts`.

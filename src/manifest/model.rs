@@ -35,8 +35,36 @@ pub struct RawManifest {
     /// delegated administrator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<RawOrganization>,
+    /// Customer managed KMS keys to create when missing, by alias per account and Region, so
+    /// that domains naming the alias can be created in the same run. A key already under the
+    /// alias is used as is; keys are never changed or deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Vec<RawKey>>,
     /// The CodeArtifact domains, applied in file order.
     pub domains: Vec<RawDomain>,
+}
+
+/// A customer managed KMS key (symmetric, for encryption), known by its alias.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawKey {
+    /// `alias/` and 1–250 letters, digits, `/`, `_` or `-`; not `alias/aws/…` (AWS-managed keys).
+    #[schemars(regex(pattern = r"^alias/[a-zA-Z0-9/_-]{1,250}$"))]
+    pub alias: String,
+    /// A name from `accounts` or a 12-digit account id. Default: `defaults.account`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// AWS Region. Default: `defaults.region`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The key's description, set when it is created (at most 8192 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 8192))]
+    pub description: Option<String>,
+    /// Tags put on the key when it is created (`defaults.tags` are for domains and do not apply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "tags_schema")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 /// Defaults for every domain.

@@ -694,3 +694,85 @@ mod policies {
         assert!(help.contains("quote"), "{help}");
     }
 }
+
+#[test]
+fn keys_take_defaults_and_keep_description_and_tags() {
+    let src = "version: 1
+defaults: { region: eu-west-1, account: prod, tags: { owner: domains-only } }
+accounts:
+  prod: { id: \"111122223333\" }
+keys:
+  - alias: alias/codeartifact
+    description: domains
+    tags: { team: platform }
+  - { alias: alias/codeartifact, account: \"444455556666\", region: us-east-1 }
+domains:
+  - { name: ab, encryption_key: alias/codeartifact }
+";
+    let m = ok(yaml(src));
+    assert_eq!(
+        m.keys,
+        vec![
+            DeclaredKey {
+                alias: "alias/codeartifact".into(),
+                account: AccountRef::Named {
+                    name: "prod".into(),
+                    id: "111122223333".into()
+                },
+                region: "eu-west-1".into(),
+                description: Some("domains".into()),
+                tags: [("team".to_string(), "platform".to_string())].into(),
+                line: 6,
+            },
+            DeclaredKey {
+                alias: "alias/codeartifact".into(),
+                account: AccountRef::Id("444455556666".into()),
+                region: "us-east-1".into(),
+                description: None,
+                tags: BTreeMap::new(),
+                line: 9,
+            },
+        ]
+    );
+}
+
+#[test]
+fn key_problems_are_located() {
+    let src = "version: 1
+defaults: { region: eu-west-1 }
+keys:
+  - alias: alias/aws/codeartifact
+  - alias: codeartifact
+  - { alias: alias/ok, region: mars-1 }
+  - { alias: alias/twice, tags: { \"aws:x\": v } }
+  - alias: alias/twice
+domains: []
+";
+    let all = problems(yaml(src), src);
+    let codes: Vec<(&str, &str)> = all
+        .iter()
+        .map(|(c, l, _)| (c.as_str(), l.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("manifest::invalid_key_alias", "alias/aws/codeartifact"),
+            ("manifest::invalid_key_alias", "codeartifact"),
+            ("manifest::unknown_region", "mars-1"),
+            ("manifest::reserved_tag_prefix", "\"aws:x\""),
+            ("manifest::duplicate_key", "alias/twice"),
+        ]
+    );
+    assert!(all[0].2.contains("`alias/aws/…`"), "{}", all[0].2);
+    let long = format!(
+        "version: 1\ndefaults: {{ region: eu-west-1 }}\nkeys:\n  - {{ alias: alias/k, description: {} }}\ndomains: []\n",
+        "d".repeat(8193)
+    );
+    assert_eq!(
+        only(yaml(&long), &long).0,
+        "manifest::key_description_too_long"
+    );
+    let toml_src =
+        "version = 1\ndomains = []\n[[keys]]\nalias = \"alias/k\"\nregion = \"us-east-1\"\n";
+    assert_eq!(ok(toml(toml_src)).keys[0].alias, "alias/k");
+}

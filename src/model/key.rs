@@ -1,6 +1,7 @@
 //! Encryption-key references: the AWS-managed key's alias, and the one comparison that says a
 //! live domain's key is not the one the manifest wants (CodeArtifact cannot change it).
 
+use super::target::TargetKey;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -13,6 +14,28 @@ pub const MANAGED_KEY_ALIAS: &str = "alias/aws/codeartifact";
 pub fn is_managed_alias(key_ref: &str) -> bool {
     key_ref == MANAGED_KEY_ALIAS
         || (key_ref.starts_with("arn:") && key_ref.ends_with(":alias/aws/codeartifact"))
+}
+
+/// The alias a key reference names in `target`: `alias/NAME` itself, or the alias ARN of this
+/// account and Region (an alias elsewhere, a key id or a key ARN name none). How a domain is
+/// matched with a key the manifest declares.
+pub fn alias_in<'a>(key_ref: &'a str, target: &TargetKey) -> Option<&'a str> {
+    if key_ref.starts_with("alias/") {
+        return Some(key_ref);
+    }
+    let mut parts = key_ref.splitn(6, ':');
+    let (Some("arn"), Some(_), Some("kms"), Some(region), Some(account), Some(alias)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    (target.region == region && target.account == account && alias.starts_with("alias/"))
+        .then_some(alias)
 }
 
 /// A live domain whose key is not the wanted one.
@@ -60,6 +83,24 @@ mod tests {
             "arn:aws:kms:us-east-1:111122223333:alias/aws/codeartifact"
         ));
         assert!(!is_managed_alias("alias/mine"));
+    }
+
+    #[test]
+    fn an_alias_is_named_by_itself_or_by_its_arn_in_the_same_target() {
+        let t = TargetKey::new("111122223333", "us-east-1");
+        assert_eq!(alias_in("alias/ca", &t), Some("alias/ca"));
+        assert_eq!(
+            alias_in("arn:aws:kms:us-east-1:111122223333:alias/ca", &t),
+            Some("alias/ca")
+        );
+        for other in [
+            "arn:aws:kms:eu-west-1:111122223333:alias/ca",
+            "arn:aws:kms:us-east-1:444455556666:alias/ca",
+            "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+        ] {
+            assert_eq!(alias_in(other, &t), None, "{other}");
+        }
     }
 
     #[test]

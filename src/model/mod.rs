@@ -12,7 +12,7 @@ pub mod target;
 
 pub use address::{DomainAddress, Duplicate, duplicates};
 pub use ids::{AccountId, Region};
-pub use key::{KeyDrift, MANAGED_KEY_ALIAS, is_managed_alias, key_drift};
+pub use key::{KeyDrift, MANAGED_KEY_ALIAS, alias_in, is_managed_alias, key_drift};
 pub use pattern::{Pattern, Vars};
 pub use tags::{RemovedTag, TagChange, TagDelta, TagSet, TagsMode, is_reserved_tag};
 pub use target::{SkippedAccount, Target, TargetCredentials, TargetKey};

@@ -23,11 +23,13 @@ use std::collections::BTreeMap;
 /// account, unusable key) fail the whole observation, all of them reported at once.
 pub async fn observe(env: &Environment, resolved: &Resolved) -> Result<LiveState, ObserveError> {
     let wanted = resolved.by_target();
-    let none = Vec::new();
+    let declared = resolved.keys_by_target();
+    let (none, no_keys) = (Vec::new(), Vec::new());
     let results = pool::bounded(&resolved.targets, env.concurrency, |t| async {
         let wanted = wanted.get(&t.key()).unwrap_or(&none);
+        let declared = declared.get(&t.key()).unwrap_or(&no_keys);
         let result = match env.clients(&t.key()) {
-            Ok(clients) => target::observe_target(env, clients, t, wanted).await,
+            Ok(clients) => target::observe_target(env, clients, t, wanted, declared).await,
             Err(error) => Err(vec![no_client(t, error)]),
         };
         (t.key(), result)

@@ -1,5 +1,5 @@
 //! Observe one target: its identity, ListDomains (all pages), the tags of the manifest's domains
-//! and the KMS keys the manifest names, each call through the gate.
+//! and the KMS keys the manifest names or declares, each call through the gate.
 
 use super::error::TargetProblem;
 use super::identity::verify_identity;
@@ -8,8 +8,8 @@ use super::live::{KeyState, LiveDomain, LiveTarget};
 use super::policy::get_policy;
 use crate::aws::{CallError, Clients};
 use crate::call::Environment;
-use crate::model::{MANAGED_KEY_ALIAS, TagSet, Target, is_managed_alias};
-use crate::resolve::Desired;
+use crate::model::{MANAGED_KEY_ALIAS, TagSet, Target, alias_in, is_managed_alias};
+use crate::resolve::{Desired, DesiredKey};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub async fn observe_target(
@@ -17,6 +17,7 @@ pub async fn observe_target(
     clients: &Clients,
     t: &Target,
     wanted: &[&Desired],
+    declared: &[&DesiredKey],
 ) -> Result<LiveTarget, Vec<TargetProblem>> {
     let key = t.key();
     let call_problem = |operation: &'static str| {
@@ -84,6 +85,16 @@ pub async fn observe_target(
         }
     }
 
+    // The declared aliases first (missing is a state: the plan creates them), then every other
+    // reference the domains make.
+    for k in declared {
+        let state = describe_key(env, clients, &key, &k.alias)
+            .await
+            .map_err(call_problem("kms:DescribeKey"))?;
+        live.keys.insert(k.alias.clone(), state);
+    }
+    let is_declared =
+        |r: &str| alias_in(r, &key).is_some_and(|alias| declared.iter().any(|k| k.alias == alias));
     let refs: BTreeSet<&str> = wanted
         .iter()
         .filter_map(|d| d.encryption_key.as_deref())
@@ -91,11 +102,16 @@ pub async fn observe_target(
         .collect();
     let mut problems = Vec::new();
     for r in refs {
-        let state = describe_key(env, clients, &key, r)
-            .await
-            .map_err(call_problem("kms:DescribeKey"))?;
+        let state = match live.keys.get(r) {
+            Some(state) => state.clone(),
+            None => describe_key(env, clients, &key, r)
+                .await
+                .map_err(call_problem("kms:DescribeKey"))?,
+        };
         let why = match &state {
             KeyState::Symmetric { .. } => None,
+            // A key the manifest declares here is created before the domains that name it.
+            KeyState::NotFound if is_declared(r) => None,
             KeyState::NotFound => Some("does not exist".to_string()),
             KeyState::Unusable { arn, spec } => {
                 Some(format!("({arn}) is {spec}, not a symmetric encryption key"))

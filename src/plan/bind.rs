@@ -5,7 +5,7 @@
 use super::model::{Entry, Finding, Plan, Step};
 use crate::model::policy::same_policy;
 use crate::model::{DomainAddress, TagsMode, Target, TargetKey, is_reserved_tag};
-use crate::resolve::{Desired, Resolved};
+use crate::resolve::{Desired, DesiredKey, Resolved};
 use std::collections::HashMap;
 
 /// At most this many tags on a domain (CodeArtifact's limit): no step may name more.
@@ -29,14 +29,36 @@ pub fn mismatches(plan: &Plan, resolved: &Resolved) -> Vec<String> {
     let desired: HashMap<&DomainAddress, &Desired> =
         resolved.domains.iter().map(|d| (&d.address, d)).collect();
     for e in &plan.entries {
-        if let Err(why) = entry(e, desired.get(&e.address).copied()) {
+        let d = desired.get(&e.address).copied();
+        let declared = d
+            .and_then(|d| resolved.declared_key(d))
+            .map(|k| k.alias.as_str());
+        if let Err(why) = entry(e, d, declared) {
             out.push(format!("{}: {why}", e.address));
+        }
+    }
+    let keys: HashMap<(TargetKey, &str), &DesiredKey> = resolved
+        .keys
+        .iter()
+        .map(|k| ((k.target.clone(), k.alias.as_str()), k))
+        .collect();
+    for k in &plan.keys {
+        let place = format!("{}/{}", k.target(), k.alias);
+        match (keys.get(&(k.target(), k.alias.as_str())), &k.create) {
+            (None, _) => out.push(format!("{place}: the manifest does not declare this key")),
+            (Some(d), Some(c)) if c.description != d.description || c.tags != d.tags => {
+                out.push(format!(
+                    "{place}: the description or tags to create it with are not the manifest's"
+                ))
+            }
+            (Some(_), _) => {}
         }
     }
     out
 }
 
-fn entry(e: &Entry, desired: Option<&Desired>) -> Result<(), String> {
+/// `declared`: the alias of the declared key the manifest's domain names in its target.
+fn entry(e: &Entry, desired: Option<&Desired>, declared: Option<&str>) -> Result<(), String> {
     if let Some(arn) = e.arn.as_ref().filter(|arn| !is_domain_arn(arn, &e.address)) {
         return Err(format!("its ARN `{arn}` is not this domain's"));
     }
@@ -56,10 +78,18 @@ fn entry(e: &Entry, desired: Option<&Desired>) -> Result<(), String> {
     for step in &e.steps {
         match step {
             Step::Create {
-                tags, tags_mode, ..
+                tags,
+                tags_mode,
+                declared_key,
+                ..
             } => {
                 if tags != &d.tags || *tags_mode != d.tags_mode {
                     return Err("the tags to create it with are not the manifest's".into());
+                }
+                if declared_key.is_some() && declared_key.as_deref() != declared {
+                    return Err(
+                        "the key to create it with is not one the manifest declares for it".into(),
+                    );
                 }
             }
             Step::SetTags { tags } => {
@@ -163,6 +193,7 @@ mod tests {
             targets: resolved(TagsMode::Merge).targets,
             entries,
             skipped: Vec::new(),
+            keys: Vec::new(),
         }
     }
 
@@ -176,6 +207,7 @@ mod tests {
     fn create(t: TagSet) -> Step {
         Step::Create {
             encryption_key: None,
+            declared_key: None,
             managed_key: None,
             tags: t,
             tags_mode: TagsMode::Merge,
@@ -210,6 +242,47 @@ mod tests {
         let m = mismatches(&p, &resolved(TagsMode::Merge));
         assert_eq!(m.len(), 3, "{m:?}");
         assert!(m[0].contains("999900001111/us-east-1"), "{m:?}");
+    }
+
+    #[test]
+    fn keys_and_declared_keys_must_be_the_manifests() {
+        use crate::plan::{CreateKey, KeyEntry};
+        let mut r = resolved(TagsMode::Merge);
+        r.keys.push(DesiredKey {
+            target: TargetKey::new(A, "us-east-1"),
+            alias: "alias/ca".into(),
+            description: None,
+            tags: tags(&[("team", "a")]),
+            line: 2,
+        });
+        r.domains[0].encryption_key = Some("alias/ca".into());
+        let key = |alias: &str, t: TagSet| KeyEntry {
+            account: A.into(),
+            region: "us-east-1".into(),
+            alias: alias.into(),
+            arn: None,
+            create: Some(CreateKey {
+                description: None,
+                tags: t,
+            }),
+            blocked: None,
+        };
+        let with = |declared: &str| Step::Create {
+            encryption_key: None,
+            declared_key: Some(declared.into()),
+            managed_key: None,
+            tags: tags(&[("env", "prod")]),
+            tags_mode: TagsMode::Merge,
+        };
+        let mut p = plan(vec![at("d", vec![with("alias/ca")])]);
+        p.keys.push(key("alias/ca", tags(&[("team", "a")])));
+        assert!(mismatches(&p, &r).is_empty(), "{:?}", mismatches(&p, &r));
+        p.keys.push(key("alias/evil", TagSet::new()));
+        p.keys.push(key("alias/ca", tags(&[("team", "b")])));
+        p.entries = vec![at("d", vec![with("alias/other")])];
+        let m = mismatches(&p, &r);
+        assert_eq!(m.len(), 3, "{m:?}");
+        assert!(m[1].contains("alias/evil"), "{m:?}");
     }
 
     #[test]

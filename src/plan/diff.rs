@@ -1,11 +1,11 @@
 //! The diff: a pure function from (the resolved manifest, the live state) to a plan. No I/O,
 //! no clock.
 
-use super::model::{Entry, Finding, PLAN_FORMAT, Plan, Step};
+use super::model::{CreateKey, Entry, Finding, KeyEntry, PLAN_FORMAT, Plan, Step};
 use crate::model::policy::{canonical_text, same_policy};
-use crate::model::{DomainAddress, TagDelta, is_managed_alias, key_drift};
+use crate::model::{DomainAddress, KeyDrift, TagDelta, is_managed_alias, key_drift};
 use crate::observe::{KeyState, LivePolicy, LiveState, LiveTarget};
-use crate::resolve::{Desired, Resolved};
+use crate::resolve::{Desired, DesiredKey, Resolved};
 use std::collections::BTreeSet;
 
 /// `manifest` and `digest` name the manifest the plan is made from, so that applying it later
@@ -26,7 +26,8 @@ pub fn diff(manifest: &str, digest: &str, resolved: &Resolved, live: &LiveState)
             });
             continue;
         }
-        entries.push(entry(d, live.targets.get(&target).unwrap_or(&empty)));
+        let t = live.targets.get(&target).unwrap_or(&empty);
+        entries.push(entry(d, t, resolved.declared_key(d)));
     }
     for (key, t) in &live.targets {
         for (name, l) in &t.domains {
@@ -43,6 +44,8 @@ pub fn diff(manifest: &str, digest: &str, resolved: &Resolved, live: &LiveState)
         }
     }
     entries.sort_by(|a, b| a.address.cmp(&b.address));
+    let mut keys: Vec<KeyEntry> = resolved.keys.iter().map(|k| key_entry(k, live)).collect();
+    keys.sort_by(|a, b| (&a.account, &a.region, &a.alias).cmp(&(&b.account, &b.region, &b.alias)));
     Plan {
         format: PLAN_FORMAT.into(),
         manifest: manifest.into(),
@@ -50,10 +53,46 @@ pub fn diff(manifest: &str, digest: &str, resolved: &Resolved, live: &LiveState)
         targets: resolved.targets.clone(),
         entries,
         skipped: resolved.skipped.clone(),
+        keys,
     }
 }
 
-fn entry(d: &Desired, t: &LiveTarget) -> Entry {
+/// A declared key: present under its alias (used as is, whatever its description and tags), or
+/// to create.
+fn key_entry(k: &DesiredKey, live: &LiveState) -> KeyEntry {
+    let base = KeyEntry {
+        account: k.target.account.clone(),
+        region: k.target.region.clone(),
+        alias: k.alias.clone(),
+        arn: None,
+        create: None,
+        blocked: None,
+    };
+    if let Some(blocked) = live.unreachable.get(&k.target) {
+        return KeyEntry {
+            blocked: Some(blocked.clone()),
+            ..base
+        };
+    }
+    let arn = live
+        .targets
+        .get(&k.target)
+        .and_then(|t| t.keys.get(&k.alias))
+        .and_then(KeyState::arn)
+        .map(str::to_owned);
+    let create = arn.is_none().then(|| CreateKey {
+        description: k.description.clone(),
+        tags: k.tags.clone(),
+    });
+    KeyEntry {
+        arn,
+        create,
+        ..base
+    }
+}
+
+/// One manifest domain; `declared` is the key of `keys` its reference names in its target.
+fn entry(d: &Desired, t: &LiveTarget, declared: Option<&DesiredKey>) -> Entry {
     // Observe refused unusable keys, so a named key here resolved to a symmetric one. Naming
     // the AWS-managed key is naming no key.
     let desired_key = d
@@ -64,14 +103,18 @@ fn entry(d: &Desired, t: &LiveTarget) -> Entry {
             Some(KeyState::Symmetric { arn }) => Some(arn.clone()),
             _ => None,
         });
+    // Declared but not there yet: apply makes it before this domain.
+    let declared_key = declared
+        .filter(|_| desired_key.is_none())
+        .map(|k| k.alias.clone());
     let base = Entry::new(d.address.clone());
     let Some(l) = t.domains.get(&d.address.name) else {
         let mut steps = vec![Step::Create {
-            managed_key: desired_key
-                .is_none()
+            managed_key: (desired_key.is_none() && declared_key.is_none())
                 .then(|| t.managed_key.clone())
                 .flatten(),
             encryption_key: desired_key,
+            declared_key,
             tags: d.tags.clone(),
             tags_mode: d.tags_mode,
         }];
@@ -82,6 +125,18 @@ fn entry(d: &Desired, t: &LiveTarget) -> Entry {
         arn: Some(l.arn.clone()),
         ..base
     };
+    if let Some(alias) = declared_key {
+        // A live domain cannot use a key that does not exist yet.
+        return Entry {
+            finding: Some(Finding::Drift {
+                drift: KeyDrift {
+                    live: l.encryption_key.clone(),
+                    wanted: Some(alias),
+                },
+            }),
+            ..base
+        };
+    }
     if let Some(drift) = key_drift(
         desired_key.as_deref(),
         t.managed_key.as_deref(),
@@ -130,6 +185,7 @@ mod tests {
     use crate::model::{RemovedTag, TagChange, TagsMode, TargetKey};
     use crate::observe::LiveDomain;
     use crate::plan::model::Action;
+    use crate::resolve::DesiredKey;
 
     const ACCOUNT: &str = "111122223333";
     const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/k1";
@@ -286,6 +342,131 @@ mod tests {
         use crate::plan::model::StepKind;
         assert_eq!(kinds, [StepKind::SetTags, StepKind::RemoveTags]);
         assert_eq!(p.entries[0].action(), Action::UpdateTags);
+    }
+
+    fn declared(alias: &str) -> DesiredKey {
+        DesiredKey {
+            target: TargetKey::new(ACCOUNT, "us-east-1"),
+            alias: alias.into(),
+            description: Some("domains".into()),
+            tags: [("team".to_string(), "a".to_string())].into(),
+            line: 2,
+        }
+    }
+
+    /// `alias/new` is declared and missing, `alias/mine` declared and present.
+    fn plan_with_keys(domains: &[Desired], live: Vec<(String, LiveDomain)>) -> Plan {
+        let mut t = LiveTarget {
+            domains: live.into_iter().collect(),
+            managed_key: Some(MANAGED.into()),
+            ..LiveTarget::default()
+        };
+        t.keys
+            .insert("alias/mine".into(), KeyState::Symmetric { arn: KEY.into() });
+        t.keys.insert("alias/new".into(), KeyState::NotFound);
+        let arn_form = format!("arn:aws:kms:us-east-1:{ACCOUNT}:alias/new");
+        t.keys.insert(arn_form, KeyState::NotFound);
+        let mut state = LiveState::default();
+        state
+            .targets
+            .insert(TargetKey::new(ACCOUNT, "us-east-1"), t);
+        let resolved = Resolved {
+            targets: Vec::new(),
+            domains: domains.to_vec(),
+            keys: vec![declared("alias/new"), declared("alias/mine")],
+            ..Resolved::default()
+        };
+        diff("m.yaml", "sha256:0", &resolved, &state)
+    }
+
+    #[test]
+    fn a_missing_declared_key_is_created_and_a_present_one_used_as_is() {
+        let p = plan_with_keys(&[], vec![]);
+        let summary: Vec<_> = p
+            .keys
+            .iter()
+            .map(|k| (k.alias.as_str(), k.action(), k.arn.as_deref()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("alias/mine", Action::Unchanged, Some(KEY)),
+                ("alias/new", Action::Create, None),
+            ]
+        );
+        let create = p.keys[1].create.as_ref().unwrap();
+        assert_eq!(create.description.as_deref(), Some("domains"));
+        assert_eq!(create.tags.get("team").map(String::as_str), Some("a"));
+        assert!(p.has_changes(), "a key to create is a change");
+        assert_eq!(p.count_keys(Action::Create), 1);
+    }
+
+    #[test]
+    fn a_domain_naming_a_declared_key_waits_for_it() {
+        let arn_form = format!("arn:aws:kms:us-east-1:{ACCOUNT}:alias/new");
+        let p = plan_with_keys(
+            &[
+                desired("by-alias", Some("alias/new"), &[], TagsMode::Merge),
+                desired("by-arn", Some(&arn_form), &[], TagsMode::Merge),
+                desired("present", Some("alias/mine"), &[], TagsMode::Merge),
+                desired("live", Some("alias/new"), &[], TagsMode::Merge),
+            ],
+            vec![live_domain("live", MANAGED, &[])],
+        );
+        let create = |name: &str| {
+            let e = p.entries.iter().find(|e| e.address.name == name).unwrap();
+            match &e.steps[..] {
+                [
+                    Step::Create {
+                        encryption_key,
+                        declared_key,
+                        managed_key,
+                        ..
+                    },
+                ] => (
+                    encryption_key.clone(),
+                    declared_key.clone(),
+                    managed_key.clone(),
+                ),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(create("by-alias"), (None, Some("alias/new".into()), None));
+        assert_eq!(create("by-arn"), (None, Some("alias/new".into()), None));
+        assert_eq!(create("present"), (Some(KEY.into()), None, None));
+        // A live domain cannot have a key that does not exist yet.
+        let live = p.entries.iter().find(|e| e.address.name == "live").unwrap();
+        assert_eq!(
+            live.finding,
+            Some(Finding::Drift {
+                drift: KeyDrift {
+                    live: MANAGED.into(),
+                    wanted: Some("alias/new".into())
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn keys_of_an_unreachable_target_are_blocked() {
+        let mut state = LiveState::default();
+        let blocked = crate::observe::Blocked {
+            kind: crate::aws::ErrorKind::AccessDenied,
+            code: None,
+            message: "no".into(),
+        };
+        state
+            .unreachable
+            .insert(TargetKey::new(ACCOUNT, "us-east-1"), blocked);
+        let resolved = Resolved {
+            targets: Vec::new(),
+            domains: Vec::new(),
+            keys: vec![declared("alias/new")],
+            ..Resolved::default()
+        };
+        let p = diff("m.yaml", "sha256:0", &resolved, &state);
+        assert_eq!(p.keys[0].action(), Action::Unreachable);
+        assert!(!p.has_changes());
     }
 
     #[test]

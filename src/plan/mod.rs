@@ -10,5 +10,5 @@ pub mod saved;
 pub mod text_diff;
 
 pub use diff::diff;
-pub use model::{Action, Entry, Finding, PLAN_FORMAT, Plan, Step, StepKind};
+pub use model::{Action, CreateKey, Entry, Finding, KeyEntry, PLAN_FORMAT, Plan, Step, StepKind};
 pub use saved::{PlanError, bind, load};

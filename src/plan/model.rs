@@ -2,8 +2,8 @@
 //! the manifest says, saved and re-applied as JSON.
 
 use crate::model::{
-    DomainAddress, KeyDrift, RemovedTag, SkippedAccount, TagChange, TagSet, TagsMode, Target,
-    TargetKey,
+    AccountId, DomainAddress, KeyDrift, Region, RemovedTag, SkippedAccount, TagChange, TagSet,
+    TagsMode, Target, TargetKey,
 };
 use crate::observe::Blocked;
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,55 @@ pub struct Plan {
     /// Accounts the organisation selectors reached that are not ACTIVE (not targets).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<SkippedAccount>,
+    /// One entry per key the manifest declares, sorted by (account, Region, alias); apply makes
+    /// the missing ones before the domains that name them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<KeyEntry>,
+}
+
+/// A key the manifest declares: where, under which alias, and whether apply creates it. An
+/// existing key is used as is, never changed (not even its tags).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyEntry {
+    pub account: AccountId,
+    pub region: Region,
+    /// `alias/NAME`.
+    pub alias: String,
+    /// The key's ARN, when the alias exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// CreateKey and CreateAlias, when the alias does not exist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create: Option<CreateKey>,
+    /// Its (account, Region) could not be observed: apply skips it with the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<Blocked>,
+}
+
+/// What a key is created with (a symmetric encryption key, then its alias).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateKey {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "TagSet::is_empty")]
+    pub tags: TagSet,
+}
+
+impl KeyEntry {
+    pub fn target(&self) -> TargetKey {
+        TargetKey::new(self.account.clone(), self.region.clone())
+    }
+
+    /// As a domain's action: create, unchanged (present, used as is) or unreachable.
+    pub fn action(&self) -> Action {
+        match (&self.blocked, &self.create) {
+            (Some(_), _) => Action::Unreachable,
+            (None, Some(_)) => Action::Create,
+            (None, None) => Action::Unchanged,
+        }
+    }
 }
 
 /// One domain: where it is, what apply does to it, and what it will not change.
@@ -51,9 +100,13 @@ pub struct Entry {
 pub enum Step {
     /// CreateDomain, with the manifest's key and tags.
     Create {
-        /// The key's ARN as KMS reports it; `None` = the AWS-managed key.
+        /// The key's ARN as KMS reports it; `None` = the AWS-managed key, or `declared_key`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         encryption_key: Option<String>,
+        /// A key the manifest declares in this account and Region (its alias) that does not
+        /// exist yet: apply creates it first and creates the domain with its ARN.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        declared_key: Option<String>,
         /// The AWS-managed key's ARN when `encryption_key` is `None` and the key exists: what
         /// a domain found already present must have.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,6 +280,12 @@ impl Plan {
 
     pub fn has_changes(&self) -> bool {
         self.entries.iter().any(Entry::has_changes)
+            || self.keys.iter().any(|k| k.action() == Action::Create)
+    }
+
+    /// How many declared keys are planned with this action.
+    pub fn count_keys(&self, action: Action) -> usize {
+        self.keys.iter().filter(|k| k.action() == action).count()
     }
 
     /// Mark the changes of targets that cannot be reached now as unreachable (saved plans).
@@ -235,6 +294,12 @@ impl Plan {
             if let Some(b) = blocked.get(&e.address.target()) {
                 e.steps.clear();
                 e.finding = Some(Finding::Unreachable { blocked: b.clone() });
+            }
+        }
+        for k in self.keys.iter_mut().filter(|k| k.create.is_some()) {
+            if let Some(b) = blocked.get(&k.target()) {
+                k.create = None;
+                k.blocked = Some(b.clone());
             }
         }
     }

@@ -1,10 +1,11 @@
 //! Renders a plan for people (Terraform-like, grouped by account and Region) and as JSON for saving.
 
-use super::model::{Action, Entry, Finding, Plan, Step};
+use super::model::{Action, Entry, Finding, KeyEntry, Plan, Step};
 use super::text_diff::{Line, diff_lines};
 use crate::model::TargetKey;
 use crate::paint::Paint;
 use crate::text::plural;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// How the human form is drawn.
@@ -45,34 +46,50 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
     entries.sort_by(|a, b| a.address.cmp(&b.address));
     let listed: Vec<&Entry> = entries.iter().filter(|e| shown(e)).copied().collect();
 
+    let keys: Vec<&KeyEntry> = plan
+        .keys
+        .iter()
+        .filter(|k| opts.verbose || k.action() != Action::Unchanged)
+        .collect();
+    // Each target's keys, then its domains: keys are made first.
+    let mut groups: BTreeMap<TargetKey, (Vec<&KeyEntry>, Vec<&Entry>)> = BTreeMap::new();
+    for k in &keys {
+        groups.entry(k.target()).or_default().0.push(k);
+    }
+    for e in &listed {
+        groups.entry(e.address.target()).or_default().1.push(e);
+    }
+
     let mut out = String::new();
-    if !listed.is_empty() {
+    if !groups.is_empty() {
         out.push_str("Domain actions are shown with these symbols:\n");
         for action in Action::ALL {
-            if listed.iter().any(|e| e.action() == action) {
+            if listed.iter().any(|e| e.action() == action)
+                || keys.iter().any(|k| k.action() == action)
+            {
                 let symbol = paint.action(action, &action.symbol().to_string());
                 let _ = writeln!(out, "  {symbol} {}", action.label());
             }
         }
         out.push('\n');
 
-        let mut target: Option<TargetKey> = None;
-        for entry in &listed {
-            let here = entry.address.target();
-            if target.as_ref() != Some(&here) {
-                if target.is_some() {
-                    out.push('\n');
-                }
-                let named = plan
-                    .target(&here)
-                    .and_then(|t| t.account_name.as_deref())
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default();
-                let header = format!("account {}{named} · {}", here.account, here.region);
-                let _ = writeln!(out, "{}", paint.bold(&header));
-                target = Some(here);
+        for (i, (here, (keys, entries))) in groups.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
             }
-            entry_lines(&mut out, entry, &paint);
+            let named = plan
+                .target(here)
+                .and_then(|t| t.account_name.as_deref())
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            let header = format!("account {}{named} · {}", here.account, here.region);
+            let _ = writeln!(out, "{}", paint.bold(&header));
+            for k in keys {
+                key_lines(&mut out, k, &paint);
+            }
+            for entry in entries {
+                entry_lines(&mut out, entry, &paint);
+            }
         }
         out.push('\n');
     }
@@ -164,6 +181,34 @@ fn policy_lines(
     }
 }
 
+/// One declared key: `+ key alias/NAME`, then what it is created with, or the key it names.
+fn key_lines(out: &mut String, k: &KeyEntry, paint: &Paint) {
+    let action = k.action();
+    let head = paint.action(action, &format!("{} key {}", action.symbol(), k.alias));
+    let why = match (&k.blocked, &k.create) {
+        (Some(b), _) => format!("{}: {}", b.label(), b.message),
+        (None, Some(_)) => "not present; a symmetric encryption key, then its alias".into(),
+        (None, None) => "present, used as is".into(),
+    };
+    let _ = writeln!(out, "  {head}  {}", paint.dim(&format!("({why})")));
+    let detail = "      ";
+    if let Some(arn) = &k.arn {
+        let _ = writeln!(out, "{detail}{arn}");
+    }
+    if let Some(c) = &k.create {
+        if let Some(d) = &c.description {
+            let _ = writeln!(out, "{detail}description: {d}");
+        }
+        if !c.tags.is_empty() {
+            let _ = writeln!(out, "{detail}tags:");
+            let width = key_width(c.tags.keys());
+            for (key, v) in &c.tags {
+                let _ = writeln!(out, "{detail}  {key:<width$} = {v}");
+            }
+        }
+    }
+}
+
 /// One domain: symbol and name, then what exactly would happen, indented under it.
 fn entry_lines(out: &mut String, entry: &Entry, paint: &Paint) {
     let action = entry.action();
@@ -182,10 +227,15 @@ fn entry_lines(out: &mut String, entry: &Entry, paint: &Paint) {
         match step {
             Step::Create {
                 encryption_key,
+                declared_key,
                 tags,
                 ..
             } => {
-                let key = encryption_key.as_deref().unwrap_or(AWS_MANAGED_KEY);
+                let key = match (encryption_key, declared_key) {
+                    (Some(arn), _) => arn.clone(),
+                    (None, Some(alias)) => format!("{alias} (created above)"),
+                    (None, None) => AWS_MANAGED_KEY.to_owned(),
+                };
                 let _ = writeln!(out, "{detail}encryption key: {key}");
                 if !tags.is_empty() {
                     let _ = writeln!(out, "{detail}tags:");
@@ -241,8 +291,26 @@ fn key_width<'a>(keys: impl Iterator<Item = &'a String>) -> usize {
     keys.map(|k| k.chars().count()).max().unwrap_or(0)
 }
 
-/// The closing line; it reads the counts from every entry, listed or not.
+/// The closing line; it reads the counts from every entry, listed or not, and then the keys'.
 fn tally(plan: &Plan) -> String {
+    let domains = domain_tally(plan);
+    if plan.keys.is_empty() {
+        return domains;
+    }
+    let k = |a| plan.count_keys(a);
+    let mut counts = vec![
+        format!("{} to create", k(Action::Create)),
+        format!("{} present", k(Action::Unchanged)),
+    ];
+    if k(Action::Unreachable) > 0 {
+        counts.push(format!("{} unreachable (skipped)", k(Action::Unreachable)));
+    }
+    let keys = if plan.keys.len() == 1 { "Key" } else { "Keys" };
+    format!("{domains}\n{keys}: {}.", counts.join(", "))
+}
+
+/// The domains' closing line.
+fn domain_tally(plan: &Plan) -> String {
     let n = |a| plan.count(a);
     let mut unreachable = match n(Action::Unreachable) {
         0 => String::new(),
@@ -490,6 +558,65 @@ mod tests {
         diff("domains.yaml", "sha256:0", &resolved, &state)
     }
 
+    /// Two accounts declaring `alias/codeartifact`: missing in one (its domain waits for it),
+    /// present in the other.
+    fn key_plan() -> Plan {
+        use crate::resolve::DesiredKey;
+        let e1 = "us-east-1";
+        let declared = |account: &str| DesiredKey {
+            target: TargetKey::new(account, e1),
+            alias: "alias/codeartifact".into(),
+            description: Some("CodeArtifact domains".into()),
+            tags: tags(&[("team", "platform"), ("env", "prod")]),
+            line: 5,
+        };
+        let mut state = LiveState::default();
+        state.targets.insert(
+            TargetKey::new(A, e1),
+            LiveTarget {
+                keys: [("alias/codeartifact".to_string(), KeyState::NotFound)].into(),
+                ..LiveTarget::default()
+            },
+        );
+        state.targets.insert(
+            TargetKey::new(B, e1),
+            LiveTarget {
+                keys: [(
+                    "alias/codeartifact".to_string(),
+                    KeyState::Symmetric {
+                        arn: KEY_B.replace("eu-west-1", e1),
+                    },
+                )]
+                .into(),
+                ..LiveTarget::default()
+            },
+        );
+        let resolved = Resolved {
+            targets: vec![target(A, Some("platform"), e1), target(B, None, e1)],
+            domains: vec![
+                want(A, e1, "acme", Some("alias/codeartifact")),
+                want(B, e1, "acme", Some("alias/codeartifact")),
+            ],
+            keys: vec![declared(A), declared(B)],
+            ..Resolved::default()
+        };
+        diff("domains.yaml", "sha256:0", &resolved, &state)
+    }
+
+    #[test]
+    fn human_key_to_create() {
+        insta::assert_snapshot!("human_key_to_create", human(&key_plan(), &PLAIN));
+        let verbose = human(&key_plan(), &VERBOSE);
+        assert!(verbose.contains("= key alias/codeartifact"), "{verbose}");
+        let text = json(&key_plan());
+        assert!(
+            text.contains("\"declared_key\": \"alias/codeartifact\""),
+            "{text}"
+        );
+        let back: Plan = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, key_plan(), "the saved plan reads back unchanged");
+    }
+
     fn no_change_plan() -> Plan {
         no_change_plan_with(&[])
     }
@@ -551,6 +678,7 @@ mod tests {
     fn human_empty_plan() {
         let plan = Plan {
             entries: vec![],
+            keys: vec![],
             ..no_change_plan()
         };
         assert_eq!(

@@ -1,6 +1,6 @@
 //! The apply report as plain data: one outcome per domain plus a summary, rendered for people and CI.
 
-use crate::apply::{Applied, DomainReport, Outcome};
+use crate::apply::{Applied, DomainReport, KeyReport, Outcome};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -8,6 +8,9 @@ pub struct Report {
     pub summary: Summary,
     /// Sorted by (account, region, name).
     pub domains: Vec<DomainReport>,
+    /// The keys the manifest declares, sorted by (account, region, alias).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<KeyReport>,
     pub elapsed_seconds: f64,
     /// Set when SIGINT/SIGTERM stopped the run early.
     pub interrupted: bool,
@@ -75,17 +78,24 @@ impl Report {
     pub fn new(applied: Applied) -> Self {
         let mut domains = applied.domains;
         domains.sort_by(|a, b| a.address.cmp(&b.address));
+        let mut keys = applied.keys;
+        keys.sort_by(|a, b| {
+            (&a.account, &a.region, &a.alias).cmp(&(&b.account, &b.region, &b.alias))
+        });
         Self {
             summary: Summary::of(&domains),
             domains,
+            keys,
             elapsed_seconds: applied.elapsed_seconds,
             interrupted: applied.interrupted,
             throttles: applied.throttles,
         }
     }
 
-    /// Every domain is as the manifest says (drift and failures are not).
+    /// Every domain is as the manifest says (drift and failures are not), every key there.
     pub fn is_success(&self) -> bool {
-        !self.interrupted && self.domains.iter().all(|d| d.outcome.is_success())
+        !self.interrupted
+            && self.domains.iter().all(|d| d.outcome.is_success())
+            && self.keys.iter().all(|k| k.outcome.is_success())
     }
 }

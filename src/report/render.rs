@@ -1,7 +1,7 @@
 //! Renders an apply report: aligned text for people, JSON for CI, Markdown for step summaries.
 
 use super::model::Report;
-use crate::apply::{DomainReport, Outcome};
+use crate::apply::{DomainReport, KeyOutcome, Outcome};
 use crate::paint::Paint;
 use crate::text::plural;
 use std::collections::BTreeMap;
@@ -220,6 +220,38 @@ pub fn text(report: &Report, color: bool) -> String {
         }));
     }
 
+    if !report.keys.is_empty() {
+        let _ = writeln!(out, "\n{}", p.wrap("1", "Keys:"));
+        let rows: Vec<Vec<String>> = report
+            .keys
+            .iter()
+            .map(|k| {
+                vec![
+                    k.outcome.key().to_owned(),
+                    format!("{}/{} {}", k.account, k.region, k.alias),
+                    k.arn.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let widths: Vec<usize> = (0..2)
+            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+            .collect();
+        for (k, row) in report.keys.iter().zip(&rows) {
+            let outcome = format!("{:<w$}", row[0], w = widths[0]);
+            let outcome = match k.outcome {
+                KeyOutcome::Created => p.wrap("32", &outcome),
+                KeyOutcome::Present => outcome,
+                KeyOutcome::Skipped => p.wrap("33", &outcome),
+                KeyOutcome::Failed => p.wrap("31", &outcome),
+            };
+            let line = format!("{outcome}  {:<w$}  {}", row[1], row[2], w = widths[1]);
+            let _ = writeln!(out, "  {}", line.trim_end());
+            if let Some(e) = &k.error {
+                let _ = writeln!(out, "      {}: {}", e.label(), e.message);
+            }
+        }
+    }
+
     for (o, title, list) in problems(report) {
         let _ = writeln!(
             out,
@@ -302,6 +334,32 @@ pub fn markdown(report: &Report) -> String {
         }
     }
 
+    if !report.keys.is_empty() {
+        out.push_str(
+            "\n### Keys\n\n| Key | Outcome | ARN | Message |\n| :-- | :-- | :-- | :-- |\n",
+        );
+        for k in &report.keys {
+            let message = k
+                .error
+                .as_ref()
+                .map(|e| md_cell(&e.message))
+                .unwrap_or_default();
+            let arn = k
+                .arn
+                .as_deref()
+                .map(|a| format!("`{}`", md_cell(a)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| `{}/{} {}` | {} | {arn} | {message} |",
+                k.account,
+                k.region,
+                md_cell(&k.alias),
+                k.outcome.key()
+            );
+        }
+    }
+
     for (_, title, list) in problems(report) {
         let heading = if title == "Failed" { "Failures" } else { title };
         let _ = writeln!(out, "\n### {heading}\n");
@@ -335,6 +393,7 @@ mod tests {
         throttles: u64,
     ) -> Report {
         Report::new(Applied {
+            keys: Vec::new(),
             domains,
             elapsed_seconds,
             interrupted,

@@ -2,7 +2,7 @@
 
 use crate::aws::CallError;
 use crate::manifest::ManifestError;
-use crate::model::DomainAddress;
+use crate::model::{DomainAddress, TargetKey};
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ResolveError {
@@ -88,6 +88,24 @@ pub enum ResolveError {
         operation: &'static str,
         error: CallError,
     },
+
+    #[error(
+        "key `{alias}` is declared twice for account {} in {} (lines {first} and {second})",
+        target.account, target.region
+    )]
+    #[diagnostic(
+        code(provision::duplicate_key),
+        help(
+            "one entry names no account (the caller's, which is {}) and the other names {} itself; keep one",
+            target.account, target.account
+        )
+    )]
+    DuplicateKey {
+        target: TargetKey,
+        alias: String,
+        first: usize,
+        second: usize,
+    },
 }
 
 fn organization_access_help(management: Option<&str>) -> String {
@@ -106,7 +124,9 @@ impl ResolveError {
     pub fn is_invalid_input(&self) -> bool {
         matches!(
             self,
-            ResolveError::Duplicate { .. } | ResolveError::Manifest(_)
+            ResolveError::Duplicate { .. }
+                | ResolveError::DuplicateKey { .. }
+                | ResolveError::Manifest(_)
         )
     }
 }

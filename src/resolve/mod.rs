@@ -7,6 +7,7 @@ mod accounts;
 mod caller;
 mod desired;
 mod error;
+mod keys;
 pub mod organization;
 mod organization_id;
 mod stamp;
@@ -14,6 +15,7 @@ mod stamp;
 pub use caller::{Caller, caller_identity};
 pub use desired::{Desired, DesiredPolicy};
 pub use error::ResolveError;
+pub use keys::DesiredKey;
 pub use organization_id::organization_id;
 
 use crate::call::Environment;
@@ -35,6 +37,8 @@ pub struct Resolved {
     pub skipped: Vec<SkippedAccount>,
     /// The organisation's id, when accounts were discovered from it.
     pub organization: Option<String>,
+    /// The keys to create when missing, in manifest order.
+    pub keys: Vec<DesiredKey>,
 }
 
 impl Resolved {
@@ -47,21 +51,39 @@ impl Resolved {
         }
         out
     }
+
+    /// The declared keys grouped by target, in one pass.
+    pub fn keys_by_target(&self) -> HashMap<TargetKey, Vec<&DesiredKey>> {
+        let mut out: HashMap<TargetKey, Vec<&DesiredKey>> = HashMap::new();
+        for k in &self.keys {
+            out.entry(k.target.clone()).or_default().push(k);
+        }
+        out
+    }
+
+    /// The declared key a domain's key reference names in the domain's own target, if any.
+    pub fn declared_key(&self, d: &Desired) -> Option<&DesiredKey> {
+        let target = d.address.target();
+        let alias = crate::model::alias_in(d.encryption_key.as_deref()?, &target)?;
+        self.keys
+            .iter()
+            .find(|k| k.target == target && k.alias == alias)
+    }
 }
 
 /// Whether the caller's identity is needed: a domain names no account or a bare id (whose
 /// address is the caller's), or selects from the organisation (to know the caller's own account
 /// and partition).
 pub fn needs_caller(manifest: &Manifest) -> bool {
-    manifest
-        .domains
-        .iter()
-        .any(|d| match &d.placement.accounts {
-            Accounts::Listed(list) => list
-                .iter()
-                .any(|a| matches!(a, AccountRef::Caller | AccountRef::Id(_))),
-            Accounts::Organization(_) => true,
-        })
+    let by_caller = |a: &AccountRef| matches!(a, AccountRef::Caller | AccountRef::Id(_));
+    manifest.keys.iter().any(|k| by_caller(&k.account))
+        || manifest
+            .domains
+            .iter()
+            .any(|d| match &d.placement.accounts {
+                Accounts::Listed(list) => list.iter().any(by_caller),
+                Accounts::Organization(_) => true,
+            })
 }
 
 /// Resolve given the caller (when known; `None` leaves it a placeholder), the organisation
@@ -139,8 +161,32 @@ pub fn resolve_with(
             );
         }
     }
+    let mut keys = Vec::with_capacity(manifest.keys.len());
+    for k in &manifest.keys {
+        let account = book.listed(&k.account);
+        let key = TargetKey::new(account.id.as_str(), k.region.as_str());
+        targets.entry(key).or_insert_with(|| Target {
+            account: AccountId::from(account.id.as_str()),
+            account_name: account.name.clone(),
+            region: Region::from(k.region.as_str()),
+            credentials: account.credentials.clone(),
+        });
+        keys.push(DesiredKey::stamp(k, account.id.as_str(), k.region.as_str()));
+    }
     if !problems.is_empty() {
         return Err(ResolveError::Manifest(manifest.invalid(problems)));
+    }
+    if let Some(d) = duplicates(keys.iter().map(|k| ((&k.target, &k.alias), k.line)))
+        .into_iter()
+        .next()
+    {
+        let (target, alias) = d.key;
+        return Err(ResolveError::DuplicateKey {
+            target: target.clone(),
+            alias: alias.clone(),
+            first: d.first,
+            second: d.again,
+        });
     }
     // Stamped names, and the caller's account against ids, could only be compared now: the same
     // domain named twice is caught here, by the same rule as in the manifest.
@@ -159,6 +205,7 @@ pub fn resolve_with(
         domains,
         skipped: skipped.into_values().collect(),
         organization: organization.map(str::to_string),
+        keys,
     })
 }
 
@@ -170,6 +217,7 @@ pub async fn resolve(env: &Environment, manifest: &Manifest) -> Result<Resolved,
             .domains
             .first()
             .and_then(|d| d.placement.regions.first())
+            .or(manifest.keys.first().map(|k| &k.region))
             .map_or("us-east-1", String::as_str);
         Some(caller_identity(env, region).await?)
     } else {

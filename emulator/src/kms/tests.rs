@@ -437,3 +437,146 @@ fn managed_keys_are_created_once() {
     assert_ne!(b_key.id, key.id);
     assert_eq!(b_records.len(), 2);
 }
+
+#[test]
+fn create_key_keeps_description_and_tags_and_lists_them() {
+    let ctx = ctx();
+    let tags = json!([
+        {"TagKey": "team", "TagValue": "platform"},
+        {"TagKey": "env", "TagValue": ""},
+        {"TagKey": "cost", "TagValue": "4711"},
+    ]);
+    let m = run(
+        &ctx,
+        A,
+        "us-east-1",
+        "CreateKey",
+        json!({"Description": "domains", "KeySpec": "SYMMETRIC_DEFAULT",
+               "KeyUsage": "ENCRYPT_DECRYPT", "Tags": tags}),
+    )
+    .unwrap()["KeyMetadata"]
+        .clone();
+    assert_eq!(m["Description"], json!("domains"));
+    assert_eq!(m["KeySpec"], json!("SYMMETRIC_DEFAULT"));
+    assert_eq!(m["KeyUsage"], json!("ENCRYPT_DECRYPT"));
+    let arn = m["Arn"].as_str().unwrap();
+    let all = run(
+        &ctx,
+        A,
+        "us-east-1",
+        "ListResourceTags",
+        json!({"KeyId": arn}),
+    )
+    .unwrap();
+    assert_eq!(all["Tags"], tags, "in the order given");
+    assert_eq!(all["Truncated"], json!(false));
+    // Pages of two, then the rest.
+    let id = m["KeyId"].as_str().unwrap();
+    let first = run(
+        &ctx,
+        A,
+        "us-east-1",
+        "ListResourceTags",
+        json!({"KeyId": id, "Limit": 2}),
+    )
+    .unwrap();
+    assert_eq!(first["Tags"].as_array().unwrap().len(), 2);
+    assert_eq!(first["Truncated"], json!(true));
+    let marker = first["NextMarker"].clone();
+    let rest = run(
+        &ctx,
+        A,
+        "us-east-1",
+        "ListResourceTags",
+        json!({"KeyId": id, "Marker": marker}),
+    )
+    .unwrap();
+    assert_eq!(
+        rest["Tags"],
+        json!([{"TagKey": "cost", "TagValue": "4711"}])
+    );
+    // Aliases are refused here, missing keys are not found, bad tags are TagExceptions.
+    run(
+        &ctx,
+        A,
+        "us-east-1",
+        "CreateAlias",
+        json!({"AliasName": "alias/t", "TargetKeyId": id}),
+    )
+    .unwrap();
+    assert_eq!(
+        code(run(
+            &ctx,
+            A,
+            "us-east-1",
+            "ListResourceTags",
+            json!({"KeyId": "alias/t"})
+        )),
+        "InvalidArnException"
+    );
+    assert_eq!(
+        code(run(
+            &ctx,
+            B,
+            "us-east-1",
+            "ListResourceTags",
+            json!({"KeyId": id})
+        )),
+        "NotFoundException"
+    );
+    for bad in [
+        json!([{"TagKey": "aws:x", "TagValue": "v"}]),
+        json!([{"TagKey": "a", "TagValue": "1"}, {"TagKey": "a", "TagValue": "2"}]),
+    ] {
+        assert_eq!(
+            code(run(
+                &ctx,
+                A,
+                "us-east-1",
+                "CreateKey",
+                json!({ "Tags": bad })
+            )),
+            "TagException"
+        );
+    }
+    assert_eq!(
+        code(run(
+            &ctx,
+            A,
+            "us-east-1",
+            "CreateKey",
+            json!({"Tags": [{"TagKey": "", "TagValue": "v"}]})
+        )),
+        "ValidationException"
+    );
+}
+
+#[test]
+fn a_second_alias_of_the_same_name_already_exists() {
+    let ctx = ctx();
+    let one = create_key(&ctx, A, "us-east-1");
+    let two = create_key(&ctx, A, "us-east-1");
+    let alias = |k: &Value| {
+        run(
+            &ctx,
+            A,
+            "us-east-1",
+            "CreateAlias",
+            json!({"AliasName": "alias/codeartifact", "TargetKeyId": k["KeyId"]}),
+        )
+    };
+    alias(&one).unwrap();
+    assert_eq!(code(alias(&two)), "AlreadyExistsException");
+    let d = run(
+        &ctx,
+        A,
+        "us-east-1",
+        "DescribeKey",
+        json!({"KeyId": "alias/codeartifact"}),
+    )
+    .unwrap();
+    assert_eq!(
+        d["KeyMetadata"]["KeyId"], one["KeyId"],
+        "the first alias stays"
+    );
+}

@@ -5,13 +5,14 @@
 //! mistake is reported once. A domain is only checked for duplicates, and the
 //! key's Region only compared, when the parts involved are themselves valid.
 //!
-//! The walk is split by section (`accounts`, `defaults`, `domains`, and the
+//! The walk is split by section (`accounts`, `defaults`, `keys`, `domains`, and the
 //! [`settings`] the last two share); the rules it applies to single values are
 //! pure functions in [`rules`], so the walk only decides *where* to report.
 
 mod accounts;
 mod defaults;
 mod domains;
+mod keys;
 mod names;
 mod organization;
 mod placement;
@@ -108,6 +109,10 @@ pub(crate) fn validate(
     let organization = root_f
         .get(root, "organization")
         .map(|(_, node)| v.organization(node));
+    let keys = match root_f.get(root, "keys").and_then(|(_, k)| k.as_seq()) {
+        Some(items) => v.keys(items, &defaults),
+        None => Vec::new(),
+    };
     let domains = match root_f.get(root, "domains").and_then(|(_, d)| d.as_seq()) {
         Some(items) => v.domains(items, &defaults),
         None => Vec::new(),
@@ -120,6 +125,7 @@ pub(crate) fn validate(
             digest: String::new(),
             accounts,
             organization,
+            keys,
             domains,
             source: Default::default(),
         })

@@ -37,6 +37,36 @@ fn alias_name_error(alias: &str) -> Option<String> {
     None
 }
 
+/// Why an alias the manifest declares (under `keys`) cannot be created: CreateAlias takes
+/// `alias/` and 1–250 of `[a-zA-Z0-9/_-]`, and refuses `alias/aws/…` (AWS-managed keys' names).
+pub(crate) fn declared_alias_error(alias: &str) -> Option<String> {
+    let Some(name) = alias.strip_prefix("alias/") else {
+        return Some("does not start with `alias/`".into());
+    };
+    if name.is_empty() {
+        return Some("has an empty name after `alias/`".into());
+    }
+    let len = name.chars().count();
+    if len > 250 {
+        return Some(format!(
+            "has a name of {len} characters after `alias/` (at most 250)"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-')))
+    {
+        return Some(format!(
+            "contains `{}` (alias names use letters, digits, `/`, `_` and `-`)",
+            echo(c.encode_utf8(&mut [0; 4]))
+        ));
+    }
+    if name.starts_with("aws/") {
+        return Some("is under `alias/aws/`, which AWS reserves for its managed keys".into());
+    }
+    None
+}
+
 fn key_id_ok(id: &str) -> bool {
     if let Some(hex) = id.strip_prefix("mrk-") {
         return is_hex(hex, 32);
@@ -115,5 +145,30 @@ pub(crate) fn check_key(s: &str) -> Result<Option<KeyArn>, String> {
         Ok(None)
     } else {
         Err("is not a key id, key ARN, alias or alias ARN".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::declared_alias_error;
+
+    #[test]
+    fn declared_aliases_follow_create_alias() {
+        assert_eq!(declared_alias_error("alias/codeartifact"), None);
+        assert_eq!(declared_alias_error("alias/team-a/ca_1"), None);
+        assert_eq!(
+            declared_alias_error(&format!("alias/{}", "a".repeat(250))),
+            None
+        );
+        for bad in [
+            "codeartifact",
+            "alias/",
+            "alias/aws/codeartifact",
+            "alias/with space",
+            "alias/é",
+        ] {
+            assert!(declared_alias_error(bad).is_some(), "{bad}");
+        }
+        assert!(declared_alias_error(&format!("alias/{}", "a".repeat(251))).is_some());
     }
 }

@@ -1,0 +1,152 @@
+//! The `keys` list: customer managed keys by alias, each merged with `defaults.account` and
+//! `defaults.region` and checked; one (account, Region, alias) is declared once.
+
+use std::ops::Range;
+
+use super::defaults::Defaults;
+use super::rules::key::declared_alias_error;
+use super::rules::tags::MAX_TAGS;
+use super::{Checked, Validator};
+use crate::manifest::echo::echo;
+use crate::manifest::node::Node;
+use crate::manifest::schema::Fields;
+use crate::manifest::{AccountRef, DeclaredKey};
+use crate::model::{Duplicate, duplicates};
+
+/// Where a key's alias lives: the account id (`None`: the caller's), the Region and the alias.
+type Address = (Option<String>, String, String);
+
+/// A key's description, as CreateKey takes it.
+const MAX_DESCRIPTION: usize = 8192;
+
+impl<'a> Validator<'a> {
+    pub(super) fn keys(&mut self, items: &'a [Node], defaults: &Defaults<'a>) -> Vec<DeclaredKey> {
+        let f = Fields::of(Some("RawKey"));
+        let mut addresses = Vec::new();
+        let mut out = Vec::new();
+        for item in items {
+            if item.as_map().is_none() {
+                continue; // reported by the schema pass
+            }
+            let alias_node = f.str(item, "alias");
+            let anchor = alias_node.map_or(item.head_span(self.cx.text), |(_, n)| n.span.clone());
+            let who = alias_node.map_or("this key".to_string(), |(a, _)| {
+                format!("key `{}`", echo(a))
+            });
+            let alias = alias_node
+                .filter(|(alias, n)| match declared_alias_error(alias) {
+                    None => true,
+                    Some(reason) => {
+                        let p = self
+                            .problem("manifest::invalid_key_alias", format!("invalid key alias `{}`: it {reason}", echo(alias)))
+                            .label(n.span.clone(), "invalid alias")
+                            .help("a declared key is named `alias/` and 1–250 letters, digits, `/`, `_` or `-` (e.g. `alias/codeartifact`); `alias/aws/…` names AWS-managed keys, which cannot be declared");
+                        self.push(p);
+                        false
+                    }
+                })
+                .map(|(alias, _)| alias);
+
+            let account = match f.str(item, "account") {
+                Some((a, n)) => self.resolve_account(a, n),
+                None if f.get(item, "account").is_some() => Checked::Bad,
+                None => match &defaults.account {
+                    Checked::Absent => Checked::Ok(AccountRef::Caller),
+                    other => other.clone(),
+                },
+            };
+            let region = match f.str(item, "region") {
+                Some((r, n)) => self.check_region(r, n),
+                None if f.get(item, "region").is_some() => Checked::Bad,
+                None => match defaults.region {
+                    Checked::Absent => {
+                        let p = self
+                            .problem("manifest::missing_region", format!("{who} has no Region"))
+                            .label(anchor.clone(), "no `region` here and no `defaults.region`")
+                            .help("set `region` on the key, or set `defaults.region`");
+                        self.push(p);
+                        Checked::Bad
+                    }
+                    other => other,
+                },
+            };
+
+            let description = f.str(item, "description").map(|(d, n)| {
+                let len = d.chars().count();
+                if len > MAX_DESCRIPTION {
+                    let p = self
+                        .problem(
+                            "manifest::key_description_too_long",
+                            format!("the description of {who} is {len} characters long"),
+                        )
+                        .label(n.span.clone(), "too long")
+                        .help(format!(
+                            "KMS takes descriptions of at most {MAX_DESCRIPTION} characters"
+                        ));
+                    self.push(p);
+                }
+                d
+            });
+            let description_ok = description.is_none_or(|d| d.chars().count() <= MAX_DESCRIPTION);
+
+            let tags = match f.get(item, "tags") {
+                Some((tags_key, t)) => {
+                    let tags = self.tags(t);
+                    if tags.len() > MAX_TAGS {
+                        let p = self
+                            .problem(
+                                "manifest::too_many_tags",
+                                format!("{who} has {} tags", tags.len()),
+                            )
+                            .label(tags_key.span.clone(), format!("{} tags", tags.len()))
+                            .help(format!("KMS allows at most {MAX_TAGS} tags per key"));
+                        self.push(p);
+                    }
+                    tags
+                }
+                None => Default::default(),
+            };
+
+            if let (Some(alias), Checked::Ok(acct), Checked::Ok(region), Some((_, n))) =
+                (alias, &account, &region, alias_node)
+            {
+                let address = (
+                    acct.id().map(str::to_string),
+                    region.to_string(),
+                    alias.to_string(),
+                );
+                addresses.push((address, n.span.clone()));
+            }
+            if let (Some(alias), Checked::Ok(account), Checked::Ok(region), true) =
+                (alias, account, region, description_ok)
+            {
+                out.push(DeclaredKey {
+                    alias: alias.to_string(),
+                    account,
+                    region: region.to_string(),
+                    description: description.map(str::to_string),
+                    tags,
+                    line: self.cx.source.line_col(item.span.start).0,
+                });
+            }
+        }
+        self.duplicate_keys(addresses);
+        out
+    }
+
+    fn duplicate_keys(&mut self, addresses: Vec<(Address, Range<usize>)>) {
+        for Duplicate { key, again, first } in duplicates(addresses) {
+            let (account, region, alias) = key;
+            let where_ = match account {
+                Some(id) => format!("account {id}"),
+                None => "the caller's account".to_string(),
+            };
+            let p = self
+                .problem("manifest::duplicate_key", format!("key `{}` is declared twice for {where_} in {region}", echo(&alias)))
+                .label(again, "declared again here")
+                .also(first, "first declared here")
+                .help("an alias names one key per account and Region; remove one entry or change its alias, account or region");
+            self.push(p);
+        }
+    }
+}
