@@ -70,3 +70,48 @@ async fn the_examples_apply_locally_and_a_second_run_changes_nothing() {
         .expect(0);
     }
 }
+
+/// The organisation example: `--local --organization` serves the example organisation and acts as
+/// its management account; the bootstrap manifest creates the central domain (shared with the
+/// organisation), a key and a domain per workload account and Region, and converges.
+#[tokio::test]
+async fn the_organisation_example_bootstraps_locally_and_converges() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let manifest = examples.join("organization-bootstrap.yaml");
+    let org = examples.join("organization.yaml");
+    let (manifest, org) = (manifest.to_str().unwrap(), org.to_str().unwrap());
+    let local = ["--local", "--organization", org];
+
+    let plan = run(dir.path(), &[&["plan", manifest][..], &local].concat()).await;
+    plan.expect(0);
+    assert!(plan.stdout.contains("Plan: 9 to create"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("Keys: 8 to create"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("\"aws:PrincipalOrgID\""),
+        "{}",
+        plan.stdout
+    );
+
+    let apply = run(
+        dir.path(),
+        &[
+            &["apply", manifest, "--auto-approve", "--report", "r.json"][..],
+            &local,
+        ]
+        .concat(),
+    )
+    .await;
+    apply.expect(0);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["summary"]["created"], 9, "{report}");
+
+    let again = run(
+        dir.path(),
+        &[&["plan", manifest, "--detailed-exitcode"][..], &local].concat(),
+    )
+    .await;
+    again.expect(0);
+    assert!(again.stdout.contains("No changes."), "{}", again.stdout);
+}

@@ -151,6 +151,16 @@ impl Manifest {
         self.domains
             .iter()
             .any(|d| matches!(d.placement.accounts, Accounts::Organization(_)))
+            || self
+                .keys
+                .iter()
+                .any(|k| matches!(k.placement.accounts, Accounts::Organization(_)))
+    }
+
+    /// Every placement: the domains', then the keys'.
+    pub fn placements(&self) -> impl Iterator<Item = &Placement> {
+        let domains = self.domains.iter().map(|d| &d.placement);
+        domains.chain(self.keys.iter().map(|k| &k.placement))
     }
 }
 
@@ -159,8 +169,8 @@ impl Manifest {
 pub struct DeclaredKey {
     /// `alias/NAME`.
     pub alias: String,
-    pub account: AccountRef,
-    pub region: String,
+    /// Each account × Region it is declared in.
+    pub placement: Placement,
     pub description: Option<String>,
     pub tags: BTreeMap<String, String>,
     /// 1-based line of the key entry.

@@ -54,9 +54,17 @@ pub struct RawKey {
     /// A name from `accounts` or a 12-digit account id. Default: `defaults.account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+    /// Declare this key in each of these accounts (instead of `account`): a list, or a selection
+    /// from AWS Organizations, as for domains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<RawAccounts>,
     /// AWS Region. Default: `defaults.region`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Declare this key in each of these Regions (instead of `region`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub regions: Option<Vec<String>>,
     /// The key's description, set when it is created (at most 8192 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 8192))]

@@ -715,19 +715,20 @@ domains:
         vec![
             DeclaredKey {
                 alias: "alias/codeartifact".into(),
-                account: AccountRef::Named {
-                    name: "prod".into(),
-                    id: "111122223333".into()
-                },
-                region: "eu-west-1".into(),
+                placement: Placement::single(
+                    AccountRef::Named {
+                        name: "prod".into(),
+                        id: "111122223333".into()
+                    },
+                    "eu-west-1"
+                ),
                 description: Some("domains".into()),
                 tags: [("team".to_string(), "platform".to_string())].into(),
                 line: 6,
             },
             DeclaredKey {
                 alias: "alias/codeartifact".into(),
-                account: AccountRef::Id("444455556666".into()),
-                region: "us-east-1".into(),
+                placement: Placement::single(AccountRef::Id("444455556666".into()), "us-east-1"),
                 description: None,
                 tags: BTreeMap::new(),
                 line: 9,

@@ -19,7 +19,7 @@ pub use keys::DesiredKey;
 pub use organization_id::organization_id;
 
 use crate::call::Environment;
-use crate::manifest::{AccountRef, Accounts, Manifest, PolicySpec};
+use crate::manifest::{AccountRef, Accounts, Manifest, Placement, PolicySpec};
 use crate::model::{
     AccountId, DomainAddress, Region, SkippedAccount, Target, TargetKey, duplicates,
 };
@@ -71,19 +71,75 @@ impl Resolved {
     }
 }
 
-/// Whether the caller's identity is needed: a domain names no account or a bare id (whose
+/// Whether the caller's identity is needed: a domain or key names no account or a bare id (whose
 /// address is the caller's), or selects from the organisation (to know the caller's own account
 /// and partition).
 pub fn needs_caller(manifest: &Manifest) -> bool {
-    let by_caller = |a: &AccountRef| matches!(a, AccountRef::Caller | AccountRef::Id(_));
-    manifest.keys.iter().any(|k| by_caller(&k.account))
-        || manifest
-            .domains
+    manifest.placements().any(|p| match &p.accounts {
+        Accounts::Listed(list) => list
             .iter()
-            .any(|d| match &d.placement.accounts {
-                Accounts::Listed(list) => list.iter().any(by_caller),
-                Accounts::Organization(_) => true,
-            })
+            .any(|a| matches!(a, AccountRef::Caller | AccountRef::Id(_))),
+        Accounts::Organization(_) => true,
+    })
+}
+
+/// What resolving collects on the way: every target met, the accounts skipped, the problems.
+struct Collect<'a> {
+    manifest: &'a Manifest,
+    book: Book<'a>,
+    org: Option<&'a OrgTree>,
+    targets: BTreeMap<TargetKey, Target>,
+    skipped: BTreeMap<String, SkippedAccount>,
+    problems: Vec<crate::manifest::Problem>,
+}
+
+impl<'a> Collect<'a> {
+    /// The accounts of a placement (its targets recorded), or `None` after a problem.
+    fn placed(&mut self, placement: &Placement) -> Option<Vec<Account<'a>>> {
+        let accounts: Vec<Account<'a>> = match (&placement.accounts, self.org) {
+            (Accounts::Listed(list), _) => list.iter().map(|a| self.book.listed(a)).collect(),
+            (Accounts::Organization(selector), Some(tree)) => {
+                let chosen = organization::units(tree, selector, self.manifest)
+                    .and_then(|units| organization::choose(tree, selector, &units, self.manifest));
+                let chosen = match chosen {
+                    Ok(c) => c,
+                    Err(p) => {
+                        self.problems.extend(p);
+                        return None;
+                    }
+                };
+                for a in chosen.skipped {
+                    self.skipped.insert(
+                        a.id.clone(),
+                        SkippedAccount {
+                            account: AccountId::from(a.id.as_str()),
+                            name: a.name.clone(),
+                            state: a.state.clone(),
+                        },
+                    );
+                }
+                chosen
+                    .accounts
+                    .into_iter()
+                    .map(|a| self.book.discovered(a, tree))
+                    .collect()
+            }
+            // `resolve` discovers whenever a selector is present.
+            (Accounts::Organization(_), None) => Vec::new(),
+        };
+        for account in &accounts {
+            for region in &placement.regions {
+                let key = TargetKey::new(account.id.as_str(), region.as_str());
+                self.targets.entry(key).or_insert_with(|| Target {
+                    account: AccountId::from(account.id.as_str()),
+                    account_name: account.name.clone(),
+                    region: Region::from(region.as_str()),
+                    credentials: account.credentials.clone(),
+                });
+            }
+        }
+        Some(accounts)
+    }
 }
 
 /// Resolve given the caller (when known; `None` leaves it a placeholder), the organisation
@@ -98,81 +154,41 @@ pub fn resolve_with(
     if organization.is_none() && needs_organization(manifest) {
         return Err(ResolveError::NoOrganizationToShare);
     }
-    let book = Book::new(manifest, caller);
+    let mut c = Collect {
+        manifest,
+        book: Book::new(manifest, caller),
+        org,
+        targets: BTreeMap::new(),
+        skipped: BTreeMap::new(),
+        problems: Vec::new(),
+    };
     let mut domains = Vec::with_capacity(manifest.domains.len());
-    let mut problems = Vec::new();
-    let mut targets: BTreeMap<TargetKey, Target> = BTreeMap::new();
-    let mut skipped = BTreeMap::new();
     for d in &manifest.domains {
-        let placed: Vec<Account<'_>> = match (&d.placement.accounts, org) {
-            (Accounts::Listed(list), _) => list.iter().map(|a| book.listed(a)).collect(),
-            (Accounts::Organization(selector), Some(tree)) => {
-                let units = match organization::units(tree, selector, manifest) {
-                    Ok(u) => u,
-                    Err(p) => {
-                        problems.extend(p);
-                        continue;
-                    }
-                };
-                match organization::choose(tree, selector, &units, manifest) {
-                    Ok(chosen) => {
-                        for a in chosen.skipped {
-                            skipped.insert(
-                                a.id.clone(),
-                                SkippedAccount {
-                                    account: AccountId::from(a.id.as_str()),
-                                    name: a.name.clone(),
-                                    state: a.state.clone(),
-                                },
-                            );
-                        }
-                        chosen
-                            .accounts
-                            .into_iter()
-                            .map(|a| book.discovered(a, tree))
-                            .collect()
-                    }
-                    Err(p) => {
-                        problems.extend(p);
-                        continue;
-                    }
-                }
-            }
-            // `resolve` discovers whenever a selector is present.
-            (Accounts::Organization(_), None) => Vec::new(),
-        };
-        for account in &placed {
-            for region in &d.placement.regions {
-                let key = TargetKey::new(account.id.as_str(), region.as_str());
-                targets.entry(key).or_insert_with(|| Target {
-                    account: AccountId::from(account.id.as_str()),
-                    account_name: account.name.clone(),
-                    region: Region::from(region.as_str()),
-                    credentials: account.credentials.clone(),
-                });
-            }
+        for account in c.placed(&d.placement).unwrap_or_default() {
             stamp::stamp(
                 manifest,
                 d,
-                account,
+                &account,
                 organization,
                 &mut domains,
-                &mut problems,
+                &mut c.problems,
             );
         }
     }
     let mut keys = Vec::with_capacity(manifest.keys.len());
     for k in &manifest.keys {
-        let account = book.listed(&k.account);
-        let key = TargetKey::new(account.id.as_str(), k.region.as_str());
-        targets.entry(key).or_insert_with(|| Target {
-            account: AccountId::from(account.id.as_str()),
-            account_name: account.name.clone(),
-            region: Region::from(k.region.as_str()),
-            credentials: account.credentials.clone(),
-        });
-        keys.push(DesiredKey::stamp(k, account.id.as_str(), k.region.as_str()));
+        for account in c.placed(&k.placement).unwrap_or_default() {
+            for region in &k.placement.regions {
+                keys.push(DesiredKey::stamp(k, account.id.as_str(), region.as_str()));
+            }
+        }
     }
+    let Collect {
+        targets,
+        skipped,
+        problems,
+        ..
+    } = c;
     if !problems.is_empty() {
         return Err(ResolveError::Manifest(manifest.invalid(problems)));
     }
@@ -214,10 +230,9 @@ pub fn resolve_with(
 pub async fn resolve(env: &Environment, manifest: &Manifest) -> Result<Resolved, ResolveError> {
     let caller = if needs_caller(manifest) {
         let region = manifest
-            .domains
-            .first()
-            .and_then(|d| d.placement.regions.first())
-            .or(manifest.keys.first().map(|k| &k.region))
+            .placements()
+            .next()
+            .and_then(|p| p.regions.first())
             .map_or("us-east-1", String::as_str);
         Some(caller_identity(env, region).await?)
     } else {

@@ -10,7 +10,7 @@ use super::{Checked, Validator};
 use crate::manifest::echo::echo;
 use crate::manifest::node::Node;
 use crate::manifest::schema::Fields;
-use crate::manifest::{AccountRef, DeclaredKey};
+use crate::manifest::{Accounts, DeclaredKey, Placement};
 use crate::model::{Duplicate, duplicates};
 
 /// Where a key's alias lives: the account id (`None`: the caller's), the Region and the alias.
@@ -47,29 +47,8 @@ impl<'a> Validator<'a> {
                 })
                 .map(|(alias, _)| alias);
 
-            let account = match f.str(item, "account") {
-                Some((a, n)) => self.resolve_account(a, n),
-                None if f.get(item, "account").is_some() => Checked::Bad,
-                None => match &defaults.account {
-                    Checked::Absent => Checked::Ok(AccountRef::Caller),
-                    other => other.clone(),
-                },
-            };
-            let region = match f.str(item, "region") {
-                Some((r, n)) => self.check_region(r, n),
-                None if f.get(item, "region").is_some() => Checked::Bad,
-                None => match defaults.region {
-                    Checked::Absent => {
-                        let p = self
-                            .problem("manifest::missing_region", format!("{who} has no Region"))
-                            .label(anchor.clone(), "no `region` here and no `defaults.region`")
-                            .help("set `region` on the key, or set `defaults.region`");
-                        self.push(p);
-                        Checked::Bad
-                    }
-                    other => other,
-                },
-            };
+            let accounts = self.placement_accounts("RawKey", item, defaults);
+            let regions = self.placement_regions("RawKey", item, defaults, anchor.clone(), &who);
 
             let description = f.str(item, "description").map(|(d, n)| {
                 let len = d.chars().count();
@@ -107,23 +86,33 @@ impl<'a> Validator<'a> {
                 None => Default::default(),
             };
 
-            if let (Some(alias), Checked::Ok(acct), Checked::Ok(region), Some((_, n))) =
-                (alias, &account, &region, alias_node)
+            if let (
+                Some(alias),
+                Checked::Ok(Accounts::Listed(listed)),
+                Checked::Ok(regions),
+                Some((_, n)),
+            ) = (alias, &accounts, &regions, alias_node)
             {
-                let address = (
-                    acct.id().map(str::to_string),
-                    region.to_string(),
-                    alias.to_string(),
-                );
-                addresses.push((address, n.span.clone()));
+                for acct in listed {
+                    for region in regions {
+                        let address = (
+                            acct.id().map(str::to_string),
+                            region.to_string(),
+                            alias.to_string(),
+                        );
+                        addresses.push((address, n.span.clone()));
+                    }
+                }
             }
-            if let (Some(alias), Checked::Ok(account), Checked::Ok(region), true) =
-                (alias, account, region, description_ok)
+            if let (Some(alias), Checked::Ok(accounts), Checked::Ok(regions), true) =
+                (alias, accounts, regions, description_ok)
             {
                 out.push(DeclaredKey {
                     alias: alias.to_string(),
-                    account,
-                    region: region.to_string(),
+                    placement: Placement {
+                        accounts,
+                        regions: regions.into_iter().map(str::to_string).collect(),
+                    },
                     description: description.map(str::to_string),
                     tags,
                     line: self.cx.source.line_col(item.span.start).0,

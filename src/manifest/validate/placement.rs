@@ -17,19 +17,21 @@ const PLACEHOLDERS_HELP: &str =
     "placeholders are `${account.name}`, `${account.id}`, `${region}` and `${account.tags.KEY}`";
 
 impl<'a> Validator<'a> {
-    /// The domain's accounts: its own `account` or `accounts`, else `defaults.account`, else the caller's.
+    /// An entry's accounts (`def` names its schema type: a domain or a key): its own `account` or
+    /// `accounts`, else `defaults.account`, else the caller's.
     pub(super) fn placement_accounts(
         &mut self,
+        def: &str,
         item: &'a Node,
         defaults: &Defaults<'a>,
     ) -> Checked<Accounts> {
-        let f = Fields::of(Some("RawDomain"));
+        let f = Fields::of(Some(def));
         if let (Some((one, _)), Some((many, _))) = (f.get(item, "account"), f.get(item, "accounts"))
         {
             let p = self
                 .problem(
                     "manifest::conflicting_placement",
-                    "a domain sets both `account` and `accounts`",
+                    "an entry sets both `account` and `accounts`",
                 )
                 .label(many.span.clone(), "remove this")
                 .also(one.span.clone(), "or this")
@@ -171,15 +173,16 @@ impl<'a> Validator<'a> {
         })
     }
 
-    /// The domain's Regions: its own `region` or `regions`, else `defaults.region`.
+    /// An entry's Regions: its own `region` or `regions`, else `defaults.region`.
     pub(super) fn placement_regions(
         &mut self,
+        def: &str,
         item: &'a Node,
         defaults: &Defaults<'a>,
         anchor: Range<usize>,
         who: &str,
     ) -> Checked<Vec<&'a str>> {
-        let f = Fields::of(Some("RawDomain"));
+        let f = Fields::of(Some(def));
         if let (Some((one, _)), Some((many, _))) = (f.get(item, "region"), f.get(item, "regions")) {
             let p = self
                 .problem(
@@ -188,7 +191,7 @@ impl<'a> Validator<'a> {
                 )
                 .label(many.span.clone(), "remove this")
                 .also(one.span.clone(), "or this")
-                .help("`region` places the domain in one Region; `regions` stamps it in several");
+                .help("`region` places it in one Region; `regions` stamps it in several");
             self.push(p);
             return Checked::Bad;
         }
@@ -240,7 +243,7 @@ impl<'a> Validator<'a> {
                     let p = self
                         .problem("manifest::missing_region", format!("{who} has no Region"))
                         .label(anchor, "no `region` here and no `defaults.region`")
-                        .help("set `region` (or `regions`) on the domain, or set `defaults.region` for all domains");
+                        .help("set `region` (or `regions`) here, or set `defaults.region`");
                     self.push(p);
                     Checked::Bad
                 }

@@ -39,9 +39,8 @@ pub async fn discover(
     f.units(&mut tree).await?;
 
     let selectors: Vec<&Selector> = manifest
-        .domains
-        .iter()
-        .filter_map(|d| match &d.placement.accounts {
+        .placements()
+        .filter_map(|p| match &p.accounts {
             Accounts::Organization(s) => Some(s),
             Accounts::Listed(_) => None,
         })
