@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Marks a file as a saved plan of this version.
-pub const PLAN_FORMAT: &str = "provision-plan/2";
+pub const PLAN_FORMAT: &str = "provision-plan/3";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
