@@ -19,6 +19,9 @@ use std::future::Future;
 const REGION: &str = "us-east-1";
 /// Organizations' calls at once: its request rates are far below CodeArtifact's.
 const CONCURRENCY: usize = 8;
+/// The largest page Organizations gives (fewer, larger pages: listing 1 000 accounts of one unit
+/// is 50 calls one after another rather than 100).
+const PAGE: i32 = 20;
 
 /// Fetch what the manifest's selectors need; `caller` is the caller's account (for messages).
 pub async fn discover(
@@ -159,6 +162,7 @@ impl Fetch<'_> {
                 let out = self
                     .client
                     .list_roots()
+                    .max_results(PAGE)
                     .set_next_token(token)
                     .send()
                     .await?;
@@ -198,6 +202,7 @@ impl Fetch<'_> {
                                     .client
                                     .list_organizational_units_for_parent()
                                     .parent_id(parent)
+                                    .max_results(PAGE)
                                     .set_next_token(token)
                                     .send()
                                     .await?;
@@ -258,6 +263,7 @@ impl Fetch<'_> {
                             .client
                             .list_accounts_for_parent()
                             .parent_id(parent)
+                            .max_results(PAGE)
                             .set_next_token(token)
                             .send()
                             .await?;
