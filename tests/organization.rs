@@ -5,6 +5,7 @@
 
 mod support;
 
+use provision_emulator::{Faults, Fraction};
 use support::{Run, World, admin, config, count, provision, world};
 
 /// The organisation's management account: the caller of these tests.
@@ -273,4 +274,30 @@ async fn a_target_that_would_exceed_the_domain_quota_creates_none_of_its_domains
     .await;
     raised.expect(0);
     assert_eq!(w.domains(&workload(0), "us-east-1").await.len(), 11);
+}
+
+/// Organizations answers TooManyRequestsException (with Retry-After) to a third of the calls:
+/// discovery waits them out through the one retry owner and the plan is whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn discovery_waits_out_organizations_throttling() {
+    let w = org_world(&organization(40, "")).await;
+    w.write("org.yaml", MANIFEST);
+    w.endpoint.set_faults(Faults {
+        throttle_rate: Fraction(0.3),
+        retry_after: 0,
+        seed: Some(8),
+        ..Faults::default()
+    });
+    let plan = run_as(&w, MANAGEMENT, &["plan", "org.yaml", "--detailed-exitcode"]).await;
+    plan.expect(2);
+    assert!(
+        plan.stdout.contains("Plan: 81 to create"),
+        "{}",
+        plan.stdout
+    );
+    let stats = admin(&w.url(), "GET", "/_emulator/stats", "").await;
+    assert!(
+        support::operation_outcomes(&stats, "ListTagsForResource", "TooManyRequestsException") > 0,
+        "throttles were injected: {stats}"
+    );
 }
