@@ -46,7 +46,7 @@ pub enum PlanError {
     #[diagnostic(
         code(provision::plan_tampered),
         help(
-            "the plan was edited after it was made, or made by another manifest: make a new plan with `provision plan {manifest} --out PLAN.json`"
+            "the plan was edited after it was made, made by another manifest, or the organisation it was made from has changed since (an account renamed, moved, left, or with other tags): make a new plan with `provision plan {manifest} --out PLAN.json`"
         )
     )]
     NotFromManifest {
