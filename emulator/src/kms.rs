@@ -22,6 +22,8 @@ const TARGET_PREFIX: &str = "TrentService.";
 const DEFAULT_LIMIT: u64 = 50;
 /// The documented maximum page; the model allows asking for up to 1000, which KMS caps.
 const MAX_PAGE: u64 = 100;
+/// ListResourceTags' default and largest page.
+const TAGS_PAGE: usize = 50;
 
 /// The operation `X-Amz-Target` names, or KMS's answer to one it does not serve.
 pub fn operation(headers: &hyper::http::HeaderMap) -> Result<KmsOp, ApiError> {
@@ -602,20 +604,30 @@ fn list_aliases(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError
     })
 }
 
-/// ListResourceTags of a key (key id or key ARN; KMS refuses aliases here), paged by `Limit`
-/// (1–50, default 50) and `Marker`.
+/// ListResourceTags of a key in the caller's account and Region (key id or key ARN; KMS
+/// refuses aliases here), paged by `Limit` and `Marker`. The model allows a `Limit` of 1–1000;
+/// KMS documents 1–50 and returns at most 50 ("it might return fewer"), as with ListAliases.
+/// Not a cross-account operation (the model's documentation): a key ARN of another account
+/// or Region is not found, as with CreateAlias.
 fn list_resource_tags(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
     let key_ref = required_str(input, "KeyId", "keyId", 2048)?;
     let limit = match input.int("Limit")? {
-        None => 50,
-        Some(n) if !(1..=50).contains(&n) => {
+        None => TAGS_PAGE,
+        Some(n) if n < 1 => {
             return Err(constraint(
                 &n.to_string(),
                 "limit",
-                "Member must have value between 1 and 50",
+                "Member must have value greater than or equal to 1",
             ));
         }
-        Some(n) => n as usize,
+        Some(n) if n > 1000 => {
+            return Err(constraint(
+                &n.to_string(),
+                "limit",
+                "Member must have value less than or equal to 1000",
+            ));
+        }
+        Some(n) => (n as usize).min(TAGS_PAGE),
     };
     let start = match input.str("Marker")? {
         None => 0,
@@ -625,7 +637,12 @@ fn list_resource_tags(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, Ap
     };
     ctx.store.read(|state| {
         let key = match parse_ref(&call.account, &call.region, key_ref)? {
-            Ref::Key(at) => find_key(state, &at).ok_or_else(|| key_not_found(&at))?,
+            Ref::Key(at) => {
+                let here = at.account == call.account && at.region == call.region;
+                find_key(state, &at)
+                    .filter(|_| here)
+                    .ok_or_else(|| key_not_found(&at))?
+            }
             Ref::Alias(_) => {
                 return Err(ApiError::new(
                     400,
@@ -641,10 +658,11 @@ fn list_resource_tags(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, Ap
             .take(limit)
             .map(|(k, v)| json!({ "TagKey": k, "TagValue": v }))
             .collect();
-        let truncated = start + page.len() < key.tags.len();
+        let next = start + page.len();
+        let truncated = next < key.tags.len();
         let mut out = json!({ "Tags": page, "Truncated": truncated });
         if truncated {
-            out["NextMarker"] = json!(json11::encode_token(&(start + limit).to_string()));
+            out["NextMarker"] = json!(json11::encode_token(&next.to_string()));
         }
         Ok(out)
     })

@@ -5,6 +5,7 @@ Organizations answers only its management account (and DescribeOrganization to e
 an emulator without an organisation file says no account is in one.
 """
 
+import json
 import subprocess
 import urllib.request
 
@@ -154,6 +155,110 @@ def test_an_invalid_organisation_file_exits_before_serving(tmp_path):
     # Not serving, and saying why. (The exit code is the main crate's mapping of StartError.)
     assert proc.returncode != 0 and proc.stdout == ""
     assert "invalid organization file" in proc.stderr and "acounts" in proc.stderr, proc.stderr
+
+
+# --------------------------------------------------------------------------- per-account roles
+
+ROLES_ORG = """\
+management_account: "111111111111"
+accounts:
+  - { id: "111111111111", name: management }
+  - { id: "222222222222", name: locked, roles: [OrganizationAccountAccessRole] }
+  - { id: "333333333333", name: closed, roles: [] }
+  - { id: "444444444444", name: open }
+"""
+LOCKED, CLOSED, OPEN, OUTSIDE = "222222222222", "333333333333", "444444444444", "999999999999"
+
+
+def role_arn(account, name, path="/"):
+    return f"arn:aws:iam::{account}:role{path}{name}"
+
+
+@pytest.fixture
+def roles_emulator(start_emulator, tmp_path):
+    org = tmp_path / "roles.yaml"
+    org.write_text(ROLES_ORG)
+    return start_emulator("--organization", str(org))
+
+
+def test_boto3_assume_role_follows_the_accounts_roles(roles_emulator):
+    sts = roles_emulator.client("sts", key=MANAGEMENT)
+
+    def assume(account, name, path="/"):
+        return sts.assume_role(RoleArn=role_arn(account, name, path), RoleSessionName="conformance")
+
+    # A listed role: assumed, and its credentials act as the account.
+    assumed = assume(LOCKED, "OrganizationAccountAccessRole")
+    creds = assumed["Credentials"]
+    assert assumed["AssumedRoleUser"]["Arn"] == (
+        f"arn:aws:sts::{LOCKED}:assumed-role/OrganizationAccountAccessRole/conformance"
+    )
+    who = roles_emulator.client(
+        "sts", key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["SessionToken"]
+    ).get_caller_identity()
+    assert who["Account"] == LOCKED and who["Arn"] == assumed["AssumedRoleUser"]["Arn"]
+    # The role's name is the ARN's last segment: a path does not hide it.
+    assume(LOCKED, "OrganizationAccountAccessRole", path="/org/")
+
+    # A role not listed, and any role of `roles: []`: STS's AccessDenied, 403, naming the role.
+    for account, name in [(LOCKED, "deployer"), (CLOSED, "OrganizationAccountAccessRole"), (CLOSED, "deployer")]:
+        with pytest.raises(ClientError) as e:
+            assume(account, name)
+        assert error_code(e) == "AccessDenied", (account, name)
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        message = e.value.response["Error"]["Message"]
+        assert "sts:AssumeRole" in message and role_arn(account, name) in message, message
+
+    # Without `roles`, and outside the organisation, any role.
+    for account in (OPEN, OUTSIDE, MANAGEMENT):
+        for name in ("OrganizationAccountAccessRole", "deployer"):
+            got = assume(account, name)["AssumedRoleUser"]["Arn"]
+            assert got == f"arn:aws:sts::{account}:assumed-role/{name}/conformance"
+
+
+def test_boto3_assume_role_follows_a_reloaded_organisation(roles_emulator):
+    sts = roles_emulator.client("sts", key=MANAGEMENT)
+    with pytest.raises(ClientError) as e:
+        sts.assume_role(RoleArn=role_arn(LOCKED, "deployer"), RoleSessionName="before")
+    assert error_code(e) == "AccessDenied"
+    # The same organisation with `deployer` listed too; then none at all: any role.
+    grown = ROLES_ORG.replace("[OrganizationAccountAccessRole]", "[OrganizationAccountAccessRole, deployer]")
+    req = urllib.request.Request(
+        f"{roles_emulator.url}/_emulator/organization", data=grown.encode(), method="POST"
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 200
+    assert sts.assume_role(RoleArn=role_arn(LOCKED, "deployer"), RoleSessionName="after")["Credentials"]
+    with pytest.raises(ClientError) as e:
+        sts.assume_role(RoleArn=role_arn(CLOSED, "deployer"), RoleSessionName="after")
+    assert error_code(e) == "AccessDenied"
+    roles_emulator.admin("DELETE", "organization")
+    assert sts.assume_role(RoleArn=role_arn(CLOSED, "deployer"), RoleSessionName="gone")["Credentials"]
+
+
+def test_cli_assume_role_follows_the_accounts_roles(roles_emulator):
+    aws = AwsCli(roles_emulator.url)
+    k = dict(key=MANAGEMENT)
+    fail = dict(k, check=False)
+
+    def assume(account, name):
+        return ("sts", "assume-role", "--role-arn", role_arn(account, name), "--role-session-name", "cli")
+
+    allowed, other, closed, open_, outside = aws.many(
+        (assume(LOCKED, "OrganizationAccountAccessRole"), k),
+        (assume(LOCKED, "deployer"), fail),
+        (assume(CLOSED, "OrganizationAccountAccessRole"), fail),
+        (assume(OPEN, "deployer"), k),
+        (assume(OUTSIDE, "deployer"), k),
+    )
+    creds = json.loads(allowed.stdout)["Credentials"]
+    for refused in (other, closed):
+        assert refused.returncode != 0, refused.stdout
+        assert "AccessDenied" in refused.stderr and "AssumeRole" in refused.stderr, refused.stderr
+    assert json.loads(open_.stdout)["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{OPEN}:assumed-role/deployer/cli"
+    assert json.loads(outside.stdout)["AssumedRoleUser"]["Arn"].startswith(f"arn:aws:sts::{OUTSIDE}:")
+    role = dict(key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["SessionToken"])
+    assert aws.json("sts", "get-caller-identity", **role)["Account"] == LOCKED
 
 
 def test_cli_organizations(start_emulator):

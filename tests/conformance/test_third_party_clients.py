@@ -339,6 +339,87 @@ def test_boto3_kms_keys_aliases_and_domain_encryption(emulator):
     assert (status, code, resp["reason"]) == (400, "ValidationException", "ENCRYPTION_KEY_ERROR")
 
 
+KEY_TAGS = [
+    {"TagKey": "team", "TagValue": "platform"},
+    {"TagKey": "env", "TagValue": ""},  # tag values may be empty
+    {"TagKey": "cost-centre", "TagValue": "4711"},
+    {"TagKey": "Owner", "TagValue": "infra@example.com"},
+    {"TagKey": "tier", "TagValue": "gold"},
+]
+
+
+def test_boto3_kms_create_key_tags_and_list_resource_tags(emulator):
+    account = "111122220006"
+    kms = emulator.client("kms", key=account)
+    key = kms.create_key(Description="tagged", Tags=KEY_TAGS)["KeyMetadata"]
+    untagged = kms.create_key()["KeyMetadata"]
+
+    listed = kms.list_resource_tags(KeyId=key["KeyId"])
+    request_id(listed)
+    assert listed["Tags"] == KEY_TAGS  # in the order given
+    assert listed["Truncated"] is False and "NextMarker" not in listed
+    assert kms.list_resource_tags(KeyId=key["Arn"])["Tags"] == KEY_TAGS
+    empty = kms.list_resource_tags(KeyId=untagged["KeyId"])
+    assert empty["Tags"] == [] and empty["Truncated"] is False
+
+    # Pages of 2 by hand: Truncated and NextMarker until the last page.
+    pages = [kms.list_resource_tags(KeyId=key["KeyId"], Limit=2)]
+    while pages[-1]["Truncated"]:
+        pages.append(kms.list_resource_tags(KeyId=key["KeyId"], Limit=2, Marker=pages[-1]["NextMarker"]))
+    assert [len(p["Tags"]) for p in pages] == [2, 2, 1]
+    assert all(p["NextMarker"] for p in pages[:-1]) and "NextMarker" not in pages[-1]
+    assert [t for p in pages for t in p["Tags"]] == KEY_TAGS
+    # botocore's paginator (Marker/NextMarker/Truncated, Limit as the page size).
+    paginator = kms.get_paginator("list_resource_tags")
+    paged = list(paginator.paginate(KeyId=key["KeyId"], PaginationConfig={"PageSize": 2}))
+    assert len(paged) == 3 and [t for p in paged for t in p["Tags"]] == KEY_TAGS
+    # The model's LimitType is 1..1000 (KMS documents 1..50 and returns at most 50).
+    assert kms.list_resource_tags(KeyId=key["KeyId"], Limit=1000)["Tags"] == KEY_TAGS
+
+    with pytest.raises(ClientError) as e:
+        kms.list_resource_tags(KeyId=key["KeyId"], Limit=1001)
+    assert error_of(e)[:2] == (400, "ValidationException")
+    with pytest.raises(ClientError) as e:
+        kms.list_resource_tags(KeyId=key["KeyId"], Marker="not-a-marker")
+    assert error_of(e)[:2] == (400, "InvalidMarkerException")
+    with pytest.raises(ClientError) as e:
+        kms.list_resource_tags(KeyId=str(uuid.uuid4()))
+    assert error_of(e)[:2] == (400, "NotFoundException")
+    # Key id or key ARN only: an alias is refused.
+    kms.create_alias(AliasName="alias/tagged", TargetKeyId=key["KeyId"])
+    with pytest.raises(ClientError) as e:
+        kms.list_resource_tags(KeyId="alias/tagged")
+    assert error_of(e)[:2] == (400, "InvalidArnException")
+    # Not a cross-account operation: another account's key ARN is not found.
+    with pytest.raises(ClientError) as e:
+        emulator.client("kms", key="111122220007").list_resource_tags(KeyId=key["Arn"])
+    assert error_of(e)[:2] == (400, "NotFoundException")
+
+
+def test_boto3_kms_create_key_tag_exceptions(emulator):
+    account = "111122220008"
+    kms = emulator.client("kms", key=account)
+    bad_tags = [
+        [{"TagKey": "aws:createdBy", "TagValue": "me"}],  # the reserved prefix
+        [{"TagKey": "AWS:team", "TagValue": "x"}],  # in any case
+        [{"TagKey": "team", "TagValue": "a"}, {"TagKey": "team", "TagValue": "b"}],  # a key twice
+    ]
+    for tags in bad_tags:
+        with pytest.raises(ClientError) as e:
+            kms.create_key(Tags=tags)
+        status, code, resp = error_of(e)
+        assert (status, code) == (400, "TagException"), tags
+        assert resp["Error"]["Message"], tags
+    # A key too long for TagKeyType (max 128) is the model's ValidationException.
+    with pytest.raises(ClientError) as e:
+        kms.create_key(Tags=[{"TagKey": "k" * 129, "TagValue": "v"}])
+    assert error_of(e)[:2] == (400, "ValidationException")
+    # None of the refused requests made a key; `aws` without the colon is an ordinary key.
+    assert kms.list_aliases()["Aliases"] == []
+    key = kms.create_key(Tags=[{"TagKey": "aws", "TagValue": "ok"}])["KeyMetadata"]
+    assert kms.list_resource_tags(KeyId=key["KeyId"])["Tags"] == [{"TagKey": "aws", "TagValue": "ok"}]
+
+
 # --------------------------------------------------------------------------- persistence
 
 
@@ -468,6 +549,40 @@ def test_cli_sts_and_kms(aws):
     assert refused.returncode != 0 and "ValidationException" in refused.stderr, refused.stderr
     assert "ENCRYPTION_KEY_ERROR" in refused.stderr or "symmetric" in refused.stderr, refused.stderr
     assert aws.json("kms", "describe-key", "--key-id", "alias/cli-key", **role)["KeyMetadata"]["Arn"] == key["Arn"]
+
+
+def test_cli_kms_list_resource_tags(aws):
+    k = dict(key="111122220009")
+    fail = dict(k, check=False)
+    created = aws.json("kms", "create-key", "--description", "cli tags", "--tags", json.dumps(KEY_TAGS), **k)
+    key = created["KeyMetadata"]
+    everything, first, raw, alias, reserved, duplicate = aws.many(
+        # The CLI follows NextMarker itself: --page-size sets Limit on each request.
+        (("kms", "list-resource-tags", "--key-id", key["KeyId"], "--page-size", "2"), k),
+        (("kms", "list-resource-tags", "--key-id", key["Arn"], "--max-items", "3", "--page-size", "2"), k),
+        # Without CLI pagination, the service's own page, Truncated and NextMarker come through.
+        (("kms", "list-resource-tags", "--key-id", key["KeyId"], "--limit", "2", "--no-paginate"), k),
+        (("kms", "list-resource-tags", "--key-id", "alias/nope"), fail),
+        (("kms", "create-key", "--tags", "TagKey=aws:team,TagValue=x"), fail),
+        (("kms", "create-key", "--tags", "TagKey=a,TagValue=1", "TagKey=a,TagValue=2"), fail),
+    )
+    assert parsed(everything)["Tags"] == KEY_TAGS
+    first = parsed(first)
+    assert first["Tags"] == KEY_TAGS[:3] and first["NextToken"]
+    raw = parsed(raw)
+    assert raw["Tags"] == KEY_TAGS[:2] and raw["Truncated"] is True and raw["NextMarker"]
+    assert alias.returncode != 0 and "InvalidArnException" in alias.stderr, alias.stderr
+    assert reserved.returncode != 0 and "TagException" in reserved.stderr, reserved.stderr
+    assert duplicate.returncode != 0 and "TagException" in duplicate.stderr, duplicate.stderr
+
+    rest, marked, missing = aws.many(
+        (("kms", "list-resource-tags", "--key-id", key["KeyId"], "--starting-token", first["NextToken"]), k),
+        (("kms", "list-resource-tags", "--key-id", key["KeyId"], "--no-paginate", "--marker", raw["NextMarker"]), k),
+        (("kms", "list-resource-tags", "--key-id", str(uuid.uuid4())), fail),
+    )
+    assert parsed(rest)["Tags"] == KEY_TAGS[3:]
+    assert parsed(marked)["Tags"] == KEY_TAGS[2:]
+    assert missing.returncode != 0 and "NotFoundException" in missing.stderr, missing.stderr
 
 
 # --------------------------------------------------------------------------- admin API

@@ -552,6 +552,66 @@ fn create_key_keeps_description_and_tags_and_lists_them() {
 }
 
 #[test]
+fn list_resource_tags_limit_and_place_follow_the_model() {
+    let ctx = ctx();
+    let tags = json!([
+        {"TagKey": "a", "TagValue": "1"},
+        {"TagKey": "b", "TagValue": "2"},
+        {"TagKey": "c", "TagValue": "3"},
+    ]);
+    let m = run(&ctx, A, "us-east-1", "CreateKey", json!({ "Tags": tags })).unwrap()["KeyMetadata"]
+        .clone();
+    let (id, arn) = (m["KeyId"].as_str().unwrap(), m["Arn"].as_str().unwrap());
+    let list = |account: &str, region: &str, body: Value| {
+        run(&ctx, account, region, "ListResourceTags", body)
+    };
+    // LimitType is 1–1000 in the model; KMS documents 1–50 and returns at most 50.
+    for limit in [50, 51, 1000] {
+        let all = list(A, "us-east-1", json!({"KeyId": id, "Limit": limit})).unwrap();
+        assert_eq!(all["Tags"], tags, "Limit {limit}");
+        assert_eq!(all["Truncated"], json!(false));
+        assert!(all.get("NextMarker").is_none());
+    }
+    for limit in [0, 1001] {
+        let err = list(A, "us-east-1", json!({"KeyId": id, "Limit": limit})).unwrap_err();
+        assert_eq!(err.code, "ValidationException", "Limit {limit}");
+    }
+    // Pages of one: markers follow on from the page actually returned.
+    let mut seen = Vec::new();
+    let mut marker = None;
+    loop {
+        let mut body = json!({"KeyId": id, "Limit": 1});
+        if let Some(m) = marker.take() {
+            body["Marker"] = m;
+        }
+        let page = list(A, "us-east-1", body).unwrap();
+        seen.extend(page["Tags"].as_array().unwrap().iter().cloned());
+        if page["Truncated"] == json!(false) {
+            break;
+        }
+        marker = Some(page["NextMarker"].clone());
+    }
+    assert_eq!(Value::Array(seen), tags);
+    assert_eq!(
+        code(list(A, "us-east-1", json!({"KeyId": id, "Marker": "nope"}))),
+        "InvalidMarkerException"
+    );
+    // "Cross-account use: No": the key's ARN is not found from another account or Region.
+    assert_eq!(
+        code(list(B, "us-east-1", json!({ "KeyId": arn }))),
+        "NotFoundException"
+    );
+    assert_eq!(
+        code(list(A, "eu-west-1", json!({ "KeyId": arn }))),
+        "NotFoundException"
+    );
+    assert_eq!(
+        list(A, "us-east-1", json!({ "KeyId": arn })).unwrap()["Tags"],
+        tags
+    );
+}
+
+#[test]
 fn a_second_alias_of_the_same_name_already_exists() {
     let ctx = ctx();
     let one = create_key(&ctx, A, "us-east-1");
