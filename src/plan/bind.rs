@@ -51,6 +51,15 @@ pub fn mismatches(plan: &Plan, resolved: &Resolved) -> Vec<String> {
                     "{place}: the description or tags to create it with are not the manifest's"
                 ))
             }
+            (Some(_), None)
+                if k.blocked.is_none()
+                    && k.arn.as_deref().and_then(arn_place)
+                        != Some((k.region.as_str(), k.account.as_str())) =>
+            {
+                out.push(format!(
+                    "{place}: its key is not in this account and Region"
+                ))
+            }
             (Some(_), _) => {}
         }
     }
@@ -81,16 +90,13 @@ fn entry(e: &Entry, desired: Option<&Desired>, declared: Option<&str>) -> Result
                 tags,
                 tags_mode,
                 declared_key,
+                encryption_key,
                 ..
             } => {
                 if tags != &d.tags || *tags_mode != d.tags_mode {
                     return Err("the tags to create it with are not the manifest's".into());
                 }
-                if declared_key.is_some() && declared_key.as_deref() != declared {
-                    return Err(
-                        "the key to create it with is not one the manifest declares for it".into(),
-                    );
-                }
+                create_key(&e.address, d, declared, encryption_key, declared_key)?;
             }
             Step::SetTags { tags } => {
                 if tags.len() > MAX_TAGS || tags.iter().any(|t| d.tags.get(&t.key) != Some(&t.new))
@@ -122,6 +128,52 @@ fn entry(e: &Entry, desired: Option<&Desired>, declared: Option<&str>) -> Result
         }
     }
     Ok(())
+}
+
+/// A domain's key cannot change once created: the create step's key must be the one the manifest
+/// names. Its ARN was observed, so it can only be checked for its place: in the account and Region
+/// the manifest's ARN names, else in the domain's own.
+fn create_key(
+    address: &DomainAddress,
+    d: &Desired,
+    declared: Option<&str>,
+    arn: &Option<String>,
+    declared_key: &Option<String>,
+) -> Result<(), String> {
+    let named = d
+        .encryption_key
+        .as_deref()
+        .filter(|r| !crate::model::is_managed_alias(r));
+    let Some(reference) = named else {
+        return match (arn, declared_key) {
+            (None, None) => Ok(()),
+            _ => Err("it names a key to create it with, but the manifest names none".into()),
+        };
+    };
+    match (arn, declared_key) {
+        (None, Some(alias)) if Some(alias.as_str()) == declared => Ok(()),
+        (Some(arn), None) => {
+            let want =
+                arn_place(reference).unwrap_or((address.region.as_str(), address.account.as_str()));
+            if arn_place(arn) == Some(want) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "the key to create it with (`{arn}`) is not in the account and Region of the manifest's `{reference}`"
+                ))
+            }
+        }
+        _ => Err("the key to create it with is not the one the manifest names for it".into()),
+    }
+}
+
+/// The (Region, account) of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`).
+fn arn_place(arn: &str) -> Option<(&str, &str)> {
+    let mut parts = arn.splitn(6, ':');
+    match (parts.next()?, parts.next()?, parts.next()?) {
+        ("arn", _, _) => Some((parts.next()?, parts.next()?)),
+        _ => None,
+    }
 }
 
 /// `arn:PARTITION:codeartifact:REGION:ACCOUNT:domain/NAME` of exactly this address.
@@ -283,6 +335,35 @@ mod tests {
         let m = mismatches(&p, &r);
         assert_eq!(m.len(), 3, "{m:?}");
         assert!(m[1].contains("alias/evil"), "{m:?}");
+
+        // The declared key dropped from the create (the domain would get the AWS-managed key for
+        // good), a key in another account, and a present key whose ARN is another account's.
+        let arn = |account: &str| format!("arn:aws:kms:us-east-1:{account}:key/k");
+        let mut foreign = key("alias/ca", TagSet::new());
+        foreign.create = None;
+        foreign.arn = Some(arn("999900001111"));
+        let mut p = plan(vec![at("d", vec![create(tags(&[("env", "prod")]))])]);
+        p.keys.push(foreign);
+        let m = mismatches(&p, &r);
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert!(m[0].contains("not the one the manifest names"), "{m:?}");
+        assert!(m[1].contains("not in this account and Region"), "{m:?}");
+        let mut step = with("alias/ca");
+        if let Step::Create {
+            encryption_key,
+            declared_key,
+            ..
+        } = &mut step
+        {
+            *declared_key = None;
+            *encryption_key = Some(arn("999900001111"));
+        }
+        let p = plan(vec![at("d", vec![step.clone()])]);
+        assert_eq!(mismatches(&p, &r).len(), 1);
+        if let Step::Create { encryption_key, .. } = &mut step {
+            *encryption_key = Some(arn(A));
+        }
+        assert!(mismatches(&plan(vec![at("d", vec![step])]), &r).is_empty());
     }
 
     #[test]
