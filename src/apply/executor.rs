@@ -158,10 +158,15 @@ impl Run<'_> {
             ..keys::report(k, KeyOutcome::Skipped)
         };
         if let Some(blocked) = &k.blocked {
+            let why = match blocked.kind {
+                // The quota pre-check: nothing would use the key.
+                ErrorKind::Quota => "",
+                _ => "could not be observed: ",
+            };
             return skipped(ErrorInfo {
                 kind: Cause::Call(blocked.kind),
                 code: blocked.code.clone(),
-                message: format!("not attempted: could not be observed: {}", blocked.message),
+                message: format!("not attempted: {why}{}", blocked.message),
             });
         }
         let Some(create) = &k.create else {

@@ -71,6 +71,7 @@ impl KeyEntry {
     /// As a domain's action: create, unchanged (present, used as is) or unreachable.
     pub fn action(&self) -> Action {
         match (&self.blocked, &self.create) {
+            (Some(b), _) if b.kind == crate::aws::ErrorKind::Quota => Action::OverQuota,
             (Some(_), _) => Action::Unreachable,
             (None, Some(_)) => Action::Create,
             (None, None) => Action::Unchanged,
