@@ -212,6 +212,44 @@ async fn a_policy_changed_between_plan_and_apply_is_reported_not_overwritten() {
     );
 }
 
+/// The plan saw no policy on the domain, so its put carries no revision, and AWS would overwrite
+/// whatever is there: a policy someone puts in between is found first and reported.
+#[tokio::test]
+async fn a_policy_put_where_the_plan_saw_none_is_reported_not_overwritten() {
+    let (w, _) = setup().await;
+    let ca = w.codeartifact(CALLER, "us-east-1").await;
+    ca.create_domain()
+        .domain("team")
+        .send()
+        .await
+        .expect("a domain without a policy");
+    let m = w.write(
+        "team.yaml",
+        "version: 1\ndefaults: { region: us-east-1 }\ndomains:\n  - name: team\n    policy: { file: policies/team.json }\n",
+    );
+    let m = m.to_str().expect("utf-8 path");
+    w.run(&["plan", m, "--out", "p.json"]).await.expect(0);
+    let theirs = FILE_POLICY.replace("ReadFromRepository", "PublishPackageVersion");
+    ca.put_domain_permissions_policy()
+        .domain("team")
+        .policy_document(&theirs)
+        .send()
+        .await
+        .expect("someone else's put");
+
+    let run = w
+        .run(&["apply", "p.json", "--auto-approve", "--report", "r.json"])
+        .await;
+    run.expect(1);
+    let r = w.report("r.json");
+    assert_eq!(r["domains"][0]["error"]["kind"], "policy_changed", "{r}");
+    assert_eq!(
+        json(&policy(&w, "team").await.expect("policy").1),
+        json(&theirs),
+        "the out-of-band policy is still there"
+    );
+}
+
 #[tokio::test]
 async fn an_invalid_policy_file_is_a_located_diagnostic() {
     let (w, m) = setup().await;

@@ -365,10 +365,10 @@ impl Run<'_> {
                     report.attempts += attempts;
                     match result {
                         Ok(()) => {}
-                        Err(PutFailed::Changed(e)) => {
+                        Err(PutFailed::Changed(code)) => {
                             let info = ErrorInfo {
                                 kind: Cause::PolicyChanged,
-                                code: e.code.clone(),
+                                code,
                                 message: "the domain's policy was changed after the plan was made (its revision is not the one observed); it was not overwritten: run plan again to see the change".into(),
                             };
                             return Done::of(with_error(report, Outcome::Failed, info));
@@ -405,8 +405,9 @@ impl Run<'_> {
 
 /// Why a PutDomainPermissionsPolicy did not happen.
 enum PutFailed {
-    /// The revision observed is no longer the policy's: someone changed it since the plan.
-    Changed(CallError),
+    /// The revision observed is no longer the policy's (or a policy appeared where the plan saw
+    /// none): someone changed it since the plan. AWS's error code, when it answered one.
+    Changed(Option<String>),
     Call(CallError),
 }
 
@@ -541,6 +542,19 @@ impl Run<'_> {
     ) -> (u32, Result<(), PutFailed>) {
         let codeartifact = &call.clients.codeartifact;
         let address = &call.entry.address;
+        let mut attempts = 0;
+        // Without a revision AWS overwrites whatever is there: a policy someone put since the
+        // plan (which saw none) is looked for first, and reported rather than overwritten.
+        if revision.is_none() {
+            let (n, live) = self.live_policy(call).await;
+            attempts += n;
+            match live {
+                Ok(Some(now)) if same_policy(&now, document) => return (attempts, Ok(())),
+                Ok(Some(_)) => return (attempts, Err(PutFailed::Changed(None))),
+                Ok(None) => {}
+                Err(e) => return (attempts, Err(PutFailed::Call(e))),
+            }
+        }
         // Sent compact: the canonical pretty form is for people, and AWS counts characters.
         let body = serde_json::from_str::<serde_json::Value>(document)
             .map_or_else(|_| document.to_string(), |v| v.to_string());
@@ -557,12 +571,25 @@ impl Run<'_> {
                 Ok(())
             })
             .await;
-        let mut attempts = tried.attempts;
+        attempts += tried.attempts;
         let e = match tried.result {
             Ok(()) => return (attempts, Ok(())),
             Err(e) if e.kind == ErrorKind::Conflict => e,
             Err(e) => return (attempts, Err(PutFailed::Call(e))),
         };
+        // A conflict after our own write whose answer was lost is ours: the policy is the manifest's.
+        let (n, live) = self.live_policy(call).await;
+        attempts += n;
+        match live {
+            Ok(Some(now)) if same_policy(&now, document) => (attempts, Ok(())),
+            _ => (attempts, Err(PutFailed::Changed(e.code))),
+        }
+    }
+
+    /// The domain's policy document now (`None`: it has none).
+    async fn live_policy(&self, call: &Call<'_>) -> (u32, Result<Option<String>, CallError>) {
+        let codeartifact = &call.clients.codeartifact;
+        let address = &call.entry.address;
         let live = self
             .read(call, || async {
                 let out = codeartifact
@@ -574,11 +601,11 @@ impl Run<'_> {
                 Ok(out.policy().and_then(|p| p.document()).map(str::to_string))
             })
             .await;
-        attempts += live.attempts;
-        match live.result {
-            Ok(Some(now)) if same_policy(&now, document) => (attempts, Ok(())),
-            _ => (attempts, Err(PutFailed::Changed(e))),
-        }
+        let result = match live.result {
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            other => other,
+        };
+        (live.attempts, result)
     }
 
     /// TagResource or UntagResource for one step.
