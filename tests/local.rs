@@ -88,6 +88,12 @@ async fn the_organisation_example_bootstraps_locally_and_converges() {
     assert!(plan.stdout.contains("Plan: 9 to create"), "{}", plan.stdout);
     assert!(plan.stdout.contains("Keys: 8 to create"), "{}", plan.stdout);
     assert!(
+        plan.stdout
+            .contains("description: Encrypts the CodeArtifact domain of payments-prod"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
         plan.stdout.contains("\"aws:PrincipalOrgID\""),
         "{}",
         plan.stdout

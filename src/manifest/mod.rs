@@ -171,10 +171,15 @@ pub struct DeclaredKey {
     pub alias: String,
     /// Each account × Region it is declared in.
     pub placement: Placement,
-    pub description: Option<String>,
-    pub tags: BTreeMap<String, String>,
+    /// May hold placeholders, filled per account and Region.
+    pub description: Option<Pattern>,
+    /// Values may hold placeholders, filled per account and Region.
+    pub tags: BTreeMap<String, Pattern>,
     /// 1-based line of the key entry.
     pub line: usize,
+    /// Where its alias is written: what a problem with a stamped key points at.
+    #[serde(skip)]
+    pub alias_span: Range<usize>,
 }
 
 /// A named account from `accounts`.

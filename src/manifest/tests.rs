@@ -710,6 +710,9 @@ domains:
   - { name: ab, encryption_key: alias/codeartifact }
 ";
     let m = ok(yaml(src));
+    let first = src.find("alias/codeartifact").unwrap_or_default();
+    let second = src.find("alias/codeartifact, account").unwrap_or_default();
+    let span = |at: usize| at..at + "alias/codeartifact".len();
     assert_eq!(
         m.keys,
         vec![
@@ -722,9 +725,10 @@ domains:
                     },
                     "eu-west-1"
                 ),
-                description: Some("domains".into()),
-                tags: [("team".to_string(), "platform".to_string())].into(),
+                description: Some(Pattern::text("domains")),
+                tags: [("team".to_string(), Pattern::text("platform"))].into(),
                 line: 6,
+                alias_span: span(first),
             },
             DeclaredKey {
                 alias: "alias/codeartifact".into(),
@@ -732,6 +736,7 @@ domains:
                 description: None,
                 tags: BTreeMap::new(),
                 line: 9,
+                alias_span: span(second),
             },
         ]
     );

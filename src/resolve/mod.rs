@@ -178,9 +178,7 @@ pub fn resolve_with(
     let mut keys = Vec::with_capacity(manifest.keys.len());
     for k in &manifest.keys {
         for account in c.placed(&k.placement).unwrap_or_default() {
-            for region in &k.placement.regions {
-                keys.push(DesiredKey::stamp(k, account.id.as_str(), region.as_str()));
-            }
+            stamp::stamp_key(manifest, k, &account, &mut keys, &mut c.problems);
         }
     }
     let Collect {

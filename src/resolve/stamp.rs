@@ -4,12 +4,80 @@
 
 use super::accounts::Account;
 use super::desired::{Desired, DesiredPolicy};
+use super::keys::DesiredKey;
 use crate::manifest::rules::domain_name::domain_name_error;
 use crate::manifest::rules::tags::tag_error;
-use crate::manifest::{DesiredDomain, Manifest, Problem};
+use crate::manifest::{DeclaredKey, DesiredDomain, Manifest, Problem};
 use crate::model::pattern::{Missing, name_part};
 use crate::model::{DomainAddress, TagSet, Vars};
 use crate::output::echo::echo;
+
+/// Who a stamp is for, as problems say it.
+fn whose(account: &Account<'_>, region: &str) -> String {
+    match &account.name {
+        Some(n) => format!("account {} ({}) in {region}", echo(n), account.id),
+        None => format!("account {} in {region}", account.id),
+    }
+}
+
+/// A placeholder an account cannot fill, at `span` of the template.
+fn missing(
+    manifest: &Manifest,
+    Missing(var): Missing,
+    account: &Account<'_>,
+    region: &str,
+    span: std::ops::Range<usize>,
+) -> Problem {
+    manifest
+        .problem(
+            "resolve::unfilled_placeholder",
+            format!("`{var}` has no value for {}", whose(account, region)),
+        )
+        .label(span, "in this template")
+        .help("tag the account in AWS Organizations, leave it out with `exclude`, or select only accounts that carry the tag (`tags:` in the selector)")
+}
+
+/// Stamp the key `k` in `account` × each of its Regions, appending keys or problems. Key tags
+/// are checked as domain tags are: a stamped value over 256 characters is a problem.
+pub fn stamp_key(
+    manifest: &Manifest,
+    k: &DeclaredKey,
+    account: &Account<'_>,
+    out: &mut Vec<DesiredKey>,
+    problems: &mut Vec<Problem>,
+) {
+    for region in &k.placement.regions {
+        let vars = Vars {
+            account_id: &account.id,
+            account_name: account.name.as_deref(),
+            region,
+            account_tags: account.tags,
+        };
+        match DesiredKey::stamp(k, &vars) {
+            Ok(key) => {
+                if let Some((tag, _)) = key.tags.iter().find(|(t, v)| tag_error(t, v).is_some()) {
+                    problems.push(
+                        manifest
+                            .problem(
+                                "resolve::invalid_stamped_tag",
+                                format!(
+                                    "tag `{}` of key `{}` stamped for {} is invalid: its value is over 256 characters or holds a control character",
+                                    echo(tag),
+                                    echo(&k.alias),
+                                    whose(account, region)
+                                ),
+                            )
+                            .label(k.alias_span.clone(), "stamped from this key")
+                            .help("tag values are at most 256 characters, without control characters"),
+                    );
+                } else {
+                    out.push(key);
+                }
+            }
+            Err(m) => problems.push(missing(manifest, m, account, region, k.alias_span.clone())),
+        }
+    }
+}
 
 /// Stamp `d` in `account` × each of its Regions, appending domains or problems.
 pub fn stamp(
@@ -27,19 +95,8 @@ pub fn stamp(
             region,
             account_tags: account.tags,
         };
-        let whose = || match &account.name {
-            Some(n) => format!("account {} ({}) in {region}", echo(n), account.id),
-            None => format!("account {} in {region}", account.id),
-        };
-        let missing = |Missing(var)| {
-            manifest
-                .problem(
-                    "resolve::unfilled_placeholder",
-                    format!("`{var}` has no value for {}", whose()),
-                )
-                .label(d.name_span.clone(), "in this template")
-                .help("tag the account in AWS Organizations, leave it out with `exclude`, or select only accounts that carry the tag (`tags:` in the selector)")
-        };
+        let whose = || whose(account, region);
+        let missing = |m| missing(manifest, m, account, region, d.name_span.clone());
         let name = match d.name.fill(&vars, name_part) {
             Ok(n) => n,
             Err(m) => {

@@ -66,11 +66,20 @@ impl<'a> Validator<'a> {
                 }
                 d
             });
+            let accounts_ok = match &accounts {
+                Checked::Ok(a) => Some(a),
+                _ => None,
+            };
             let description_ok = description.is_none_or(|d| d.chars().count() <= MAX_DESCRIPTION);
+            // Placeholders, filled per account and Region as a domain's tags are.
+            let description = match f.str(item, "description") {
+                Some((d, n)) if description_ok => self.pattern(d, n, accounts_ok).map(Some),
+                _ => Some(None),
+            };
 
             let tags = match f.get(item, "tags") {
                 Some((tags_key, t)) => {
-                    let tags = self.tags(t);
+                    let tags = self.tag_patterns(t, accounts_ok);
                     if tags.len() > MAX_TAGS {
                         let p = self
                             .problem(
@@ -104,8 +113,13 @@ impl<'a> Validator<'a> {
                     }
                 }
             }
-            if let (Some(alias), Checked::Ok(accounts), Checked::Ok(regions), true) =
-                (alias, accounts, regions, description_ok)
+            if let (
+                Some(alias),
+                Checked::Ok(accounts),
+                Checked::Ok(regions),
+                true,
+                Some(description),
+            ) = (alias, accounts, regions, description_ok, description)
             {
                 out.push(DeclaredKey {
                     alias: alias.to_string(),
@@ -113,7 +127,8 @@ impl<'a> Validator<'a> {
                         accounts,
                         regions: regions.into_iter().map(str::to_string).collect(),
                     },
-                    description: description.map(str::to_string),
+                    description,
+                    alias_span: anchor.clone(),
                     tags,
                     line: self.cx.source.line_col(item.span.start).0,
                 });
