@@ -460,7 +460,7 @@ async fn the_same_domain_named_by_the_callers_id_and_by_default_is_a_duplicate()
         .run(&["apply", m.to_str().unwrap(), "--auto-approve"])
         .await;
     run.expect(3);
-    assert!(run.stderr.contains("defined twice"), "{}", run.stderr);
+    assert!(run.stderr.contains("produced twice"), "{}", run.stderr);
     assert!(w.domains(CALLER, "us-east-1").await.is_empty());
 }
 

@@ -64,6 +64,17 @@ pub enum TargetCredentials {
     },
 }
 
+impl TargetCredentials {
+    /// In a few words, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            TargetCredentials::Caller => "the caller's credentials".into(),
+            TargetCredentials::AssumeRole { role_arn, .. } => format!("role {role_arn}"),
+            TargetCredentials::Profile { profile } => format!("profile {profile}"),
+        }
+    }
+}
+
 /// An account a selector reached that is not a target because it is not ACTIVE.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

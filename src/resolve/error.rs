@@ -24,24 +24,15 @@ pub enum ResolveError {
     )]
     NoOrganizationToShare,
 
-    #[error("cannot ask AWS Organizations for the caller's organisation: {error}")]
-    #[diagnostic(
-        code(provision::organization),
-        help(
-            "share_with_organization needs organizations:DescribeOrganization for the caller's credentials"
-        )
-    )]
-    Organization { error: CallError },
-
     #[error(
-        "domain `{}` is defined twice for account {} in {} (lines {first} and {second})",
+        "domain `{}` is produced twice for account {} in {} (by the entries at lines {first} and {second})",
         address.name, address.account, address.region
     )]
     #[diagnostic(
         code(provision::duplicate_domain),
         help(
-            "one entry names no account (the caller's, which is {}) and the other names {} itself; keep one",
-            address.account, address.account
+            "two templates whose accounts and Regions overlap stamp the same name there, or one entry names no account (the caller's, {}) and the other names it by id: keep one, change a name, or narrow a template (`exclude`, `tags`)",
+            address.account
         )
     )]
     Duplicate {
@@ -68,15 +59,31 @@ pub enum ResolveError {
     },
 
     #[error(
-        "account {caller} is not in an AWS organisation, so `accounts: {{ ou: … }}` has nothing to select from"
+        "account {caller} is not in an AWS organisation: there is none to select accounts from (`accounts: {{ ou: … }}`) or to share a domain with (`share_with_organization`)"
     )]
     #[diagnostic(
         code(provision::not_in_organization),
         help(
-            "run with the credentials of the organisation's management account (or a delegated administrator), or list the accounts by hand"
+            "run with the credentials of the organisation's management account (or a delegated administrator), or list the accounts by hand and give policies as a `document` or `file`"
         )
     )]
     NotInOrganization { caller: String },
+
+    #[error(
+        "account {account} is reached two ways in {region}: {first} for one entry, {second} for another"
+    )]
+    #[diagnostic(
+        code(provision::conflicting_credentials),
+        help(
+            "every entry placed in one account must reach it the same way: name the account under `accounts` (its `role_arn` or `profile` then applies everywhere), or give every entry the same kind of reference"
+        )
+    )]
+    ConflictingCredentials {
+        account: String,
+        region: String,
+        first: String,
+        second: String,
+    },
 
     #[error("organisation {organization} has no root")]
     #[diagnostic(code(provision::organization_root))]
@@ -90,14 +97,14 @@ pub enum ResolveError {
     },
 
     #[error(
-        "key `{alias}` is declared twice for account {} in {} (lines {first} and {second})",
+        "key `{alias}` is declared twice for account {} in {} (by the entries at lines {first} and {second})",
         target.account, target.region
     )]
     #[diagnostic(
         code(provision::duplicate_key),
         help(
-            "one entry names no account (the caller's, which is {}) and the other names {} itself; keep one",
-            target.account, target.account
+            "two key entries whose accounts and Regions overlap declare the same alias there, or one names no account (the caller's, {}) and the other names it by id: keep one, or narrow one (`exclude`, `tags`)",
+            target.account
         )
     )]
     DuplicateKey {
@@ -126,6 +133,7 @@ impl ResolveError {
             self,
             ResolveError::Duplicate { .. }
                 | ResolveError::DuplicateKey { .. }
+                | ResolveError::ConflictingCredentials { .. }
                 | ResolveError::Manifest(_)
         )
     }

@@ -9,14 +9,12 @@ mod desired;
 mod error;
 mod keys;
 pub mod organization;
-mod organization_id;
 mod stamp;
 
 pub use caller::{Caller, caller_identity};
 pub use desired::{Desired, DesiredPolicy};
 pub use error::ResolveError;
 pub use keys::DesiredKey;
-pub use organization_id::organization_id;
 
 use crate::call::Environment;
 use crate::manifest::{AccountRef, Accounts, Manifest, Placement, PolicySpec};
@@ -91,6 +89,8 @@ struct Collect<'a> {
     targets: BTreeMap<TargetKey, Target>,
     skipped: BTreeMap<String, SkippedAccount>,
     problems: Vec<crate::manifest::Problem>,
+    /// The first target reached with other credentials than an earlier entry's.
+    conflict: Option<ResolveError>,
 }
 
 impl<'a> Collect<'a> {
@@ -130,12 +130,22 @@ impl<'a> Collect<'a> {
         for account in &accounts {
             for region in &placement.regions {
                 let key = TargetKey::new(account.id.as_str(), region.as_str());
-                self.targets.entry(key).or_insert_with(|| Target {
+                let target = self.targets.entry(key).or_insert_with(|| Target {
                     account: AccountId::from(account.id.as_str()),
                     account_name: account.name.clone(),
                     region: Region::from(region.as_str()),
                     credentials: account.credentials.clone(),
                 });
+                // One target, one way in: otherwise some of its calls would act with the other
+                // entry's credentials.
+                if target.credentials != account.credentials && self.conflict.is_none() {
+                    self.conflict = Some(ResolveError::ConflictingCredentials {
+                        account: account.id.clone(),
+                        region: region.clone(),
+                        first: target.credentials.describe(),
+                        second: account.credentials.describe(),
+                    });
+                }
             }
         }
         Some(accounts)
@@ -161,6 +171,7 @@ pub fn resolve_with(
         targets: BTreeMap::new(),
         skipped: BTreeMap::new(),
         problems: Vec::new(),
+        conflict: None,
     };
     let mut domains = Vec::with_capacity(manifest.domains.len());
     for d in &manifest.domains {
@@ -185,10 +196,14 @@ pub fn resolve_with(
         targets,
         skipped,
         problems,
+        conflict,
         ..
     } = c;
     if !problems.is_empty() {
         return Err(ResolveError::Manifest(manifest.invalid(problems)));
+    }
+    if let Some(conflict) = conflict {
+        return Err(conflict);
     }
     if let Some(d) = duplicates(keys.iter().map(|k| ((&k.target, &k.alias), k.line)))
         .into_iter()
@@ -246,7 +261,12 @@ pub async fn resolve(env: &Environment, manifest: &Manifest) -> Result<Resolved,
     };
     let organization = match &org {
         Some(tree) => Some(tree.id.clone()),
-        None if needs_organization(manifest) => Some(organization_id(env).await?),
+        None if needs_organization(manifest) => {
+            let who = caller
+                .as_ref()
+                .map_or("of the caller", |c| c.account.as_str());
+            Some(organization::describe(env, who).await?.id)
+        }
         None => None,
     };
     resolve_with(
@@ -263,4 +283,48 @@ pub fn needs_organization(manifest: &Manifest) -> bool {
         .domains
         .iter()
         .any(|d| matches!(d.policy, Some(PolicySpec::ShareWithOrganization(_))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{Format, parse_str};
+
+    fn manifest(text: &str) -> Manifest {
+        parse_str(text, "m.yaml", Format::Yaml).expect("a valid manifest")
+    }
+
+    #[test]
+    fn a_template_over_listed_accounts_and_regions_is_stamped_in_each() {
+        let m = manifest(
+            "version: 1\naccounts:\n  prod: { id: \"111122223333\", role_arn: \"arn:aws:iam::111122223333:role/p\" }\n  Dev_Box: { id: \"444455556666\" }\ndomains:\n  - name: ${account.name}-${region}\n    accounts: [prod, Dev_Box]\n    regions: [us-east-1, eu-west-1]\n    tags: { where: \"${account.id}@${region}\" }\n",
+        );
+        let r = resolve_with(&m, Some(&Caller::new("444455556666")), None, None).expect("resolves");
+        let names: Vec<String> = r.domains.iter().map(|d| d.address.to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "111122223333/us-east-1/prod-us-east-1",
+                "111122223333/eu-west-1/prod-eu-west-1",
+                "444455556666/us-east-1/dev-box-us-east-1",
+                "444455556666/eu-west-1/dev-box-eu-west-1",
+            ]
+        );
+        assert_eq!(r.domains[3].tags["where"], "444455556666@eu-west-1");
+        assert_eq!(r.targets.len(), 4);
+    }
+
+    #[test]
+    fn one_account_reached_two_ways_is_refused() {
+        let m = manifest(
+            "version: 1\ndefaults: { region: us-east-1 }\naccounts:\n  prod: { id: \"111122223333\", role_arn: \"arn:aws:iam::111122223333:role/p\" }\ndomains:\n  - { name: aa, account: prod }\n  - { name: bb, account: \"111122223333\" }\n",
+        );
+        let err = resolve_with(&m, Some(&Caller::new("999999999999")), None, None)
+            .expect_err("two ways into one account");
+        assert!(
+            matches!(&err, ResolveError::ConflictingCredentials { account, .. } if account == "111122223333"),
+            "{err:?}"
+        );
+        assert!(err.is_invalid_input());
+    }
 }

@@ -5,6 +5,7 @@
 
 use super::select;
 use super::tree::{OrgAccount, OrgTree, Unit};
+use crate::aws::session::ORGANIZATIONS_REGION;
 use crate::aws::{CallError, ErrorKind};
 use crate::call::{Environment, pool};
 use crate::manifest::{Accounts, Manifest, Selector};
@@ -15,13 +16,29 @@ use aws_sdk_organizations::Client;
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 
-/// Organizations is a global service whose endpoint is in us-east-1.
-const REGION: &str = "us-east-1";
+/// At most this many pages of one listing (20 items each): an endpoint that never stops
+/// paginating must not make the run endless.
+const MAX_PAGES: usize = 10_000;
 /// Organizations' calls at once: its request rates are far below CodeArtifact's.
 const CONCURRENCY: usize = 8;
 /// The largest page Organizations gives (fewer, larger pages: listing 1 000 accounts of one unit
 /// is 50 calls one after another rather than 100).
 const PAGE: i32 = 20;
+
+/// The caller's organisation (its id and management account), alone: what
+/// `share_with_organization` needs when no account is discovered. `caller` names the caller in
+/// messages.
+pub async fn describe(env: &Environment, caller: &str) -> Result<OrgTree, ResolveError> {
+    let client = env.connection.organizations().await;
+    let key = TargetKey::new("organizations", ORGANIZATIONS_REGION);
+    let f = Fetch {
+        env,
+        client: &client,
+        key: &key,
+        caller,
+    };
+    f.organization().await
+}
 
 /// Fetch what the manifest's selectors need; `caller` is the caller's account (for messages).
 pub async fn discover(
@@ -29,8 +46,8 @@ pub async fn discover(
     manifest: &Manifest,
     caller: &str,
 ) -> Result<OrgTree, ResolveError> {
-    let client = Client::new(&env.connection.caller(REGION).await);
-    let key = TargetKey::new("organizations", REGION);
+    let client = env.connection.organizations().await;
+    let key = TargetKey::new("organizations", ORGANIZATIONS_REGION);
     let f = Fetch {
         env,
         client: &client,
@@ -112,8 +129,8 @@ impl Fetch<'_> {
             })
     }
 
-    /// Every page of a listing; a page token seen twice ends it (a looping endpoint must not
-    /// make the run endless).
+    /// Every page of a listing. A page token seen twice, or more than [`MAX_PAGES`] pages, is an
+    /// error: a listing cut short would silently leave accounts out of the plan.
     async fn pages<T, F, Fut>(
         &self,
         operation: &'static str,
@@ -132,10 +149,21 @@ impl Fetch<'_> {
                 .call(operation, Some(management), || page(token.clone()))
                 .await?;
             out.extend(items);
-            match next.filter(|t| !t.is_empty()) {
-                Some(t) if seen.insert(t.clone()) => token = Some(t),
-                _ => return Ok(out),
+            let Some(t) = next.filter(|t| !t.is_empty()) else {
+                return Ok(out);
+            };
+            if seen.len() >= MAX_PAGES || !seen.insert(t.clone()) {
+                return Err(ResolveError::Organizations {
+                    operation,
+                    error: CallError::new(
+                        ErrorKind::Other,
+                        format!(
+                            "the listing did not end (a page token repeated, or over {MAX_PAGES} pages)"
+                        ),
+                    ),
+                });
             }
+            token = Some(t);
         }
     }
 
@@ -145,7 +173,12 @@ impl Fetch<'_> {
                 Ok(self.client.describe_organization().send().await?)
             })
             .await?;
-        let org = out.organization();
+        let Some(org) = out.organization().filter(|o| o.id().is_some()) else {
+            return Err(ResolveError::NotInOrganization {
+                caller: self.caller.to_string(),
+            });
+        };
+        let org = Some(org);
         Ok(OrgTree {
             id: org.and_then(|o| o.id()).unwrap_or_default().to_string(),
             management_account: org

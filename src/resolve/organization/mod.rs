@@ -5,6 +5,6 @@ mod fetch;
 mod select;
 mod tree;
 
-pub use fetch::discover;
+pub use fetch::{describe, discover};
 pub use select::{Chosen, choose, units};
 pub use tree::{OrgAccount, OrgTree, Unit};
