@@ -250,6 +250,21 @@ async fn a_policy_put_where_the_plan_saw_none_is_reported_not_overwritten() {
     );
 }
 
+/// A policy file is part of the manifest: a plan saved before it was edited is stale.
+#[tokio::test]
+async fn a_plan_saved_before_its_policy_file_changed_is_stale() {
+    let (w, m) = setup().await;
+    w.run(&["plan", &m, "--out", "p.json"]).await.expect(0);
+    w.write(
+        "policies/team.json",
+        &FILE_POLICY.replace("\"Sid\": \"Team\"", "\"Sid\": \"Edited\""),
+    );
+    let run = w.run(&["apply", "p.json", "--auto-approve"]).await;
+    run.expect(3);
+    assert!(run.stderr.contains("plan_stale"), "{}", run.stderr);
+    assert!(policy(&w, "team").await.is_none(), "nothing was applied");
+}
+
 #[tokio::test]
 async fn an_invalid_policy_file_is_a_located_diagnostic() {
     let (w, m) = setup().await;

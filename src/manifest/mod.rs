@@ -421,18 +421,25 @@ pub fn parse_str_in(
         parsed.map_err(|errors| invalid(validate::syntax_problems(&named, source, errors)))?;
     let mut manifest =
         validate::validate(&root, source, &named, format == Format::Toml, dir).map_err(invalid)?;
-    manifest.digest = digest(source);
+    manifest.digest = digest(source, &manifest.domains);
     manifest.source = SourceRef(Some(named));
     Ok(manifest)
 }
 
 /// The digest a saved plan records of its manifest.
-pub fn digest(source: &str) -> String {
+/// Of the text and of every policy document (a policy `file` is part of the manifest: a plan
+/// made before it was edited is stale, as one made before the manifest was).
+pub fn digest(source: &str, domains: &[DesiredDomain]) -> String {
     use sha2::Digest;
-    format!(
-        "sha256:{}",
-        hex::encode(sha2::Sha256::digest(source.as_bytes()))
-    )
+    let mut hash = sha2::Sha256::new();
+    hash.update(source.as_bytes());
+    for d in domains {
+        if let Some(PolicySpec::Document(document)) = &d.policy {
+            hash.update(b"\0");
+            hash.update(document.to_string().as_bytes());
+        }
+    }
+    format!("sha256:{}", hex::encode(hash.finalize()))
 }
 
 #[cfg(test)]

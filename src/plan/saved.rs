@@ -33,7 +33,7 @@ pub enum PlanError {
     )]
     Version { path: PathBuf, found: String },
 
-    #[error("{} was made from {manifest}, which has changed since", path.display())]
+    #[error("{} was made from {manifest}, which (or a policy file it names) has changed since", path.display())]
     #[diagnostic(
         code(provision::plan_stale),
         help(
