@@ -636,6 +636,18 @@ mod policies {
         write("list.json", "[1]");
         write("broken.json", "{ \"Version\": ");
         write("big.json", &format!("{{\"x\": \"{}\"}}", "a".repeat(8000)));
+        // Pretty-printed past 7 168 bytes, but AWS counts the compact document, which fits.
+        write(
+            "pretty.json",
+            &format!(
+                "{{\"Version\": \"2012-10-17\",{}\"Statement\": []}}",
+                " ".repeat(9000)
+            ),
+        );
+        ok(in_dir(
+            dir.path(),
+            &domain_yaml("name: ab, policy: { file: pretty.json }"),
+        ));
         let m = ok(in_dir(
             dir.path(),
             &domain_yaml("name: ab, policy: { file: good.json }"),

@@ -14,6 +14,10 @@ use crate::manifest::node::{Kind, Node};
 use crate::manifest::schema::Fields;
 use crate::model::policy::{MAX_POLICY_BYTES, OrganizationShare};
 
+/// A policy file larger than this is refused unread: even pretty-printed, a document AWS accepts
+/// (7 168 characters compact) is far smaller.
+const MAX_POLICY_FILE_BYTES: u64 = 64 * 1024;
+
 /// The ways to give a policy, as the schema names them.
 const FORMS: [&str; 3] = ["file", "document", "share_with_organization"];
 
@@ -92,7 +96,9 @@ impl Validator<'_> {
             return Checked::Bad;
         };
         let path = dir.join(file);
-        let bytes = match crate::files::read_limited(&path, MAX_POLICY_BYTES as u64) {
+        // A pretty-printed file may be larger than the compact document AWS counts: read up to
+        // a bound well above it, and measure the compact form below.
+        let bytes = match crate::files::read_limited(&path, MAX_POLICY_FILE_BYTES) {
             Ok(bytes) => bytes,
             Err(e) => {
                 let (message, label, help) = match e {
@@ -109,10 +115,12 @@ impl Validator<'_> {
                         "unreadable".to_string(),
                         "check the file's permissions".to_string(),
                     ),
-                    ReadError::TooLarge { size, limit } => (
+                    ReadError::TooLarge { size, .. } => (
                         format!("policy file `{shown}` is {size} bytes"),
                         "too large".to_string(),
-                        format!("CodeArtifact allows a policy of at most {limit} characters"),
+                        format!(
+                            "CodeArtifact allows a policy of at most {MAX_POLICY_BYTES} characters (as compact JSON)"
+                        ),
                     ),
                     ReadError::NotAFile(kind) => (
                         format!("policy file `{shown}` is {kind}, not a regular file"),
@@ -147,6 +155,17 @@ impl Validator<'_> {
                 ),
                 "not a JSON object",
                 "a policy document is a JSON object: `{ \"Version\": \"2012-10-17\", \"Statement\": [...] }`",
+            );
+            self.push(p);
+            return Checked::Bad;
+        }
+        let size = value.to_string().len();
+        if size > MAX_POLICY_BYTES {
+            let p = problem(
+                self,
+                format!("policy file `{shown}` holds a document of {size} bytes as compact JSON"),
+                "too large",
+                &format!("CodeArtifact allows a policy of at most {MAX_POLICY_BYTES} characters"),
             );
             self.push(p);
             return Checked::Bad;
