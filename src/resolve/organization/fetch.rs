@@ -1,7 +1,7 @@
 //! The calls to AWS Organizations, with the caller's credentials, through the gate: the
 //! organisation, its root and units (level by level, a level's units at once), the accounts of
-//! the units the selectors reach, and the tags of their ACTIVE accounts when a selector or a
-//! template needs them.
+//! the units the selectors reach, and the tags of their accounts when a selector or a template
+//! needs them.
 
 use super::select;
 use super::tree::{OrgAccount, OrgTree, Unit};
@@ -326,13 +326,13 @@ impl Fetch<'_> {
         Ok(())
     }
 
-    /// The tags of every ACTIVE account listed.
+    /// The tags of every account listed (not only ACTIVE ones: an account is reported skipped
+    /// only if the selector's tags would have chosen it).
     async fn tags(&self, tree: &mut OrgTree) -> Result<(), ResolveError> {
         let ids: BTreeSet<String> = tree
             .accounts
             .values()
             .flatten()
-            .filter(|a| a.is_active())
             .map(|a| a.id.clone())
             .collect();
         let management = &tree.management_account;

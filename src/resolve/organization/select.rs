@@ -120,14 +120,133 @@ pub fn choose<'a>(
         })
     };
     let mut chosen = Chosen::default();
-    for a in reached.into_iter().filter(|a| !excluded(a)) {
-        if !a.is_active() {
-            chosen.skipped.push(a);
-        } else if tagged(a) {
+    for a in reached.into_iter().filter(|a| !excluded(a) && tagged(a)) {
+        if a.is_active() {
             chosen.accounts.push(a);
+        } else {
+            chosen.skipped.push(a);
         }
     }
     chosen.accounts.sort_by(|a, b| a.id.cmp(&b.id));
     chosen.skipped.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(chosen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{Excluded, Format, OuRef, OuSelector, parse_str};
+    use crate::resolve::organization::tree::Unit;
+    use std::collections::BTreeMap;
+
+    /// Root → Workloads → Sandbox; two accounts in Workloads, two in Sandbox (one suspended).
+    fn tree() -> OrgTree {
+        let mut t = OrgTree {
+            id: "o-1".into(),
+            management_account: "100000000000".into(),
+            root: "r-1".into(),
+            ..OrgTree::default()
+        };
+        let unit = |name: &str, parent: Option<&str>, children: &[&str]| Unit {
+            name: name.into(),
+            parent: parent.map(str::to_string),
+            children: children.iter().map(|c| c.to_string()).collect(),
+        };
+        t.units.insert("r-1".into(), unit("Root", None, &["ou-w"]));
+        t.units
+            .insert("ou-w".into(), unit("Workloads", Some("r-1"), &["ou-s"]));
+        t.units
+            .insert("ou-s".into(), unit("Sandbox", Some("ou-w"), &[]));
+        let account = |id: &str, name: &str, state: &str| OrgAccount {
+            id: id.into(),
+            name: name.into(),
+            state: state.into(),
+        };
+        t.accounts.insert(
+            "ou-w".into(),
+            vec![
+                account("1", "prod", "ACTIVE"),
+                account("2", "dev", "ACTIVE"),
+            ],
+        );
+        t.accounts.insert(
+            "ou-s".into(),
+            vec![
+                account("3", "play", "SUSPENDED"),
+                account("4", "lab", "ACTIVE"),
+            ],
+        );
+        for (id, env) in [("1", "prod"), ("2", "dev"), ("3", "dev"), ("4", "prod")] {
+            t.tags.insert(
+                id.into(),
+                BTreeMap::from([("env".to_string(), env.to_string())]),
+            );
+        }
+        t
+    }
+
+    fn selector(
+        path: &[&str],
+        recursive: bool,
+        tags: &[(&str, &str)],
+        exclude: &[&str],
+    ) -> Selector {
+        Selector {
+            ous: vec![OuSelector {
+                unit: OuRef::Path(path.iter().map(|p| p.to_string()).collect()),
+                span: 0..0,
+            }],
+            recursive,
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            exclude: exclude
+                .iter()
+                .map(|e| Excluded {
+                    account: e.to_string(),
+                    span: 0..0,
+                })
+                .collect(),
+        }
+    }
+
+    fn ids(chosen: &[&OrgAccount]) -> Vec<String> {
+        chosen.iter().map(|a| a.id.clone()).collect()
+    }
+
+    #[test]
+    fn units_tags_states_and_excludes() {
+        let m = parse_str("version: 1\ndomains: []\n", "m.yaml", Format::Yaml).expect("manifest");
+        let t = tree();
+        let pick = |s: &Selector| {
+            let units = units(&t, s, &m).expect("units");
+            let c = choose(&t, s, &units, &m).expect("chosen");
+            (ids(&c.accounts), ids(&c.skipped))
+        };
+        // Recursive by default: Sandbox's accounts too; the suspended one is skipped.
+        assert_eq!(
+            pick(&selector(&["Workloads"], true, &[], &[])),
+            (vec!["1".into(), "2".into(), "4".into()], vec!["3".into()])
+        );
+        assert_eq!(
+            pick(&selector(&["Workloads"], false, &[], &[])),
+            (vec!["1".into(), "2".into()], vec![])
+        );
+        // The tag filter comes before the state: a suspended account it would not choose is not
+        // reported skipped.
+        assert_eq!(
+            pick(&selector(&[], true, &[("env", "prod")], &[])),
+            (vec!["1".into(), "4".into()], vec![])
+        );
+        assert_eq!(
+            pick(&selector(&[], true, &[("env", "dev")], &["dev"])),
+            (vec![], vec!["3".into()])
+        );
+        // An exclude that names no reached account, and a unit that does not exist, are problems.
+        let s = selector(&["Workloads"], false, &[], &["play"]);
+        let u = units(&t, &s, &m).expect("units");
+        assert!(choose(&t, &s, &u, &m).is_err());
+        assert!(units(&t, &selector(&["Workload"], true, &[], &[]), &m).is_err());
+    }
 }
