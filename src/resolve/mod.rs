@@ -175,6 +175,7 @@ pub fn resolve_with(
     };
     let mut domains = Vec::with_capacity(manifest.domains.len());
     for d in &manifest.domains {
+        let before = c.problems.len();
         for account in c.placed(&d.placement).unwrap_or_default() {
             stamp::stamp(
                 manifest,
@@ -185,12 +186,15 @@ pub fn resolve_with(
                 &mut c.problems,
             );
         }
+        stamp::fold(manifest, &mut c.problems, before, d.name_span.clone());
     }
     let mut keys = Vec::with_capacity(manifest.keys.len());
     for k in &manifest.keys {
+        let before = c.problems.len();
         for account in c.placed(&k.placement).unwrap_or_default() {
             stamp::stamp_key(manifest, k, &account, &mut keys, &mut c.problems);
         }
+        stamp::fold(manifest, &mut c.problems, before, k.alias_span.clone());
     }
     let Collect {
         targets,
@@ -312,6 +316,34 @@ mod tests {
         );
         assert_eq!(r.domains[3].tags["where"], "444455556666@eu-west-1");
         assert_eq!(r.targets.len(), 4);
+    }
+
+    #[test]
+    fn a_template_failing_in_every_account_is_told_three_times_then_counted() {
+        let accounts: String = (0..6)
+            .map(|i| format!("  a{i}: {{ id: \"11112222333{i}\" }}\n"))
+            .collect();
+        let m = manifest(&format!(
+            "version: 1\ndefaults: {{ region: us-east-1 }}\naccounts:\n{accounts}domains:\n  - name: ${{account.id}}-x\n    accounts: [a0, a1, a2, a3, a4, a5]\n"
+        ));
+        let err = resolve_with(&m, None, None, None).expect_err("names start with a digit");
+        let ResolveError::Manifest(e) = &err else {
+            panic!("{err:?}")
+        };
+        let codes: Vec<&str> = e.problems().iter().map(|p| p.code()).collect();
+        assert_eq!(
+            codes,
+            [
+                "resolve::invalid_stamped_name",
+                "resolve::invalid_stamped_name",
+                "resolve::invalid_stamped_name",
+                "resolve::more_stamped_problems"
+            ]
+        );
+        assert!(
+            e.problems()[3].message().contains("3 more accounts"),
+            "{err:?}"
+        );
     }
 
     #[test]

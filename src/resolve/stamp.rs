@@ -11,6 +11,35 @@ use crate::manifest::{DeclaredKey, DesiredDomain, Manifest, Problem};
 use crate::model::pattern::{Missing, name_part};
 use crate::model::{DomainAddress, TagSet, Vars};
 use crate::output::echo::echo;
+use std::ops::Range;
+
+/// At most this many problems are told per template; a template stamped over a thousand
+/// accounts that fails the same way in each would otherwise bury everything else.
+const SHOWN_PER_TEMPLATE: usize = 3;
+
+/// Keep the first [`SHOWN_PER_TEMPLATE`] problems one template added (from `before` on) and
+/// count the rest in one more, at the template.
+pub fn fold(manifest: &Manifest, problems: &mut Vec<Problem>, before: usize, span: Range<usize>) {
+    let added = problems.len().saturating_sub(before);
+    if added <= SHOWN_PER_TEMPLATE {
+        return;
+    }
+    problems.truncate(before + SHOWN_PER_TEMPLATE);
+    let more = added - SHOWN_PER_TEMPLATE;
+    problems.push(
+        manifest
+            .problem(
+                "resolve::more_stamped_problems",
+                format!(
+                    "… and {more} more account{} and Region{} where this template fails",
+                    if more == 1 { "" } else { "s" },
+                    if more == 1 { "" } else { "s" }
+                ),
+            )
+            .label(span, "this template")
+            .help("the problems above show how; fix the template (or narrow its accounts) and plan again"),
+    );
+}
 
 /// Who a stamp is for, as problems say it.
 fn whose(account: &Account<'_>, region: &str) -> String {
@@ -26,7 +55,7 @@ fn missing(
     Missing(var): Missing,
     account: &Account<'_>,
     region: &str,
-    span: std::ops::Range<usize>,
+    span: Range<usize>,
 ) -> Problem {
     manifest
         .problem(
