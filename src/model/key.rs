@@ -23,19 +23,12 @@ pub fn alias_in<'a>(key_ref: &'a str, target: &TargetKey) -> Option<&'a str> {
     if key_ref.starts_with("alias/") {
         return Some(key_ref);
     }
-    let mut parts = key_ref.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("kms"), Some(region), Some(account), Some(alias)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
-    (target.region == region && target.account == account && alias.starts_with("alias/"))
-        .then_some(alias)
+    let arn = super::Arn::parse(key_ref)?;
+    (arn.service == "kms"
+        && target.region == arn.region
+        && target.account == arn.account
+        && arn.resource.starts_with("alias/"))
+    .then_some(arn.resource)
 }
 
 /// A live domain whose key is not the wanted one.

@@ -3,6 +3,7 @@
 //! data and pure rules only.
 
 pub mod address;
+pub mod arn;
 pub mod ids;
 pub mod key;
 pub mod pattern;
@@ -11,6 +12,7 @@ pub mod tags;
 pub mod target;
 
 pub use address::{DomainAddress, Duplicate, duplicates};
+pub use arn::Arn;
 pub use ids::{AccountId, Region};
 pub use key::{KeyDrift, MANAGED_KEY_ALIAS, alias_in, is_managed_alias, key_drift};
 pub use pattern::{Pattern, Vars};

@@ -4,7 +4,7 @@
 
 use super::model::{Entry, Finding, Plan, Step};
 use crate::model::policy::same_policy;
-use crate::model::{DomainAddress, TagsMode, Target, TargetKey, is_reserved_tag};
+use crate::model::{Arn, DomainAddress, TagsMode, Target, TargetKey, is_reserved_tag};
 use crate::resolve::{Desired, DesiredKey, Resolved};
 use std::collections::HashMap;
 
@@ -167,39 +167,19 @@ fn create_key(
     }
 }
 
-/// The (Region, account) of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`).
+/// The (Region, account) of an ARN.
 fn arn_place(arn: &str) -> Option<(&str, &str)> {
-    let mut parts = arn.splitn(6, ':');
-    match (parts.next()?, parts.next()?, parts.next()?) {
-        ("arn", _, _) => Some((parts.next()?, parts.next()?)),
-        _ => None,
-    }
+    Arn::parse(arn).map(|a| (a.region, a.account))
 }
 
 /// `arn:PARTITION:codeartifact:REGION:ACCOUNT:domain/NAME` of exactly this address.
 fn is_domain_arn(arn: &str, a: &DomainAddress) -> bool {
-    let mut parts = arn.splitn(6, ':');
-    let (
-        Some("arn"),
-        Some(_partition),
-        Some("codeartifact"),
-        Some(region),
-        Some(account),
-        Some(rest),
-    ) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    )
-    else {
-        return false;
-    };
-    a.region == region
-        && a.account == account
-        && rest.strip_prefix("domain/") == Some(a.name.as_str())
+    Arn::parse(arn).is_some_and(|arn| {
+        arn.service == "codeartifact"
+            && a.region == arn.region
+            && a.account == arn.account
+            && arn.resource.strip_prefix("domain/") == Some(a.name.as_str())
+    })
 }
 
 #[cfg(test)]

@@ -54,17 +54,7 @@ pub(crate) fn profile_error(profile: &str) -> Option<String> {
 
 /// Parse an ARN into (partition, service, region, account, resource).
 fn split_arn(s: &str) -> Option<[&str; 5]> {
-    let mut parts = s.splitn(6, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    Some([
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    ])
+    crate::model::Arn::parse(s).map(|a| [a.partition, a.service, a.region, a.account, a.resource])
 }
 
 /// What every ARN rule checks first: a known partition and the expected service.
