@@ -13,7 +13,7 @@ use crate::model::TargetKey;
 use crate::model::pattern::Var;
 use crate::resolve::error::ResolveError;
 use aws_sdk_organizations::Client;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::future::Future;
 
 /// At most this many pages of one listing (20 items each): an endpoint that never stops
@@ -167,6 +167,30 @@ impl Fetch<'_> {
         }
     }
 
+    /// Every page of `operation` for each of `keys` (a unit, an account), [`CONCURRENCY`] at once.
+    async fn each<T, F, Fut>(
+        &self,
+        keys: impl IntoIterator<Item = String>,
+        operation: &'static str,
+        management: &str,
+        page: F,
+    ) -> Result<Vec<(String, Vec<T>)>, ResolveError>
+    where
+        F: Fn(String, Option<String>) -> Fut,
+        Fut: Future<Output = Result<(Vec<T>, Option<String>), CallError>>,
+    {
+        let page = &page;
+        pool::bounded(keys, CONCURRENCY, |key| async move {
+            let items = self
+                .pages(operation, management, |token| page(key.clone(), token))
+                .await?;
+            Ok((key, items))
+        })
+        .await
+        .into_iter()
+        .collect()
+    }
+
     async fn organization(&self) -> Result<OrgTree, ResolveError> {
         let out = self
             .call("DescribeOrganization", None, || async {
@@ -224,39 +248,31 @@ impl Fetch<'_> {
         let management = tree.management_account.clone();
         let mut level = vec![tree.root.clone()];
         while !level.is_empty() {
-            let listed = pool::bounded(level, CONCURRENCY, |parent| {
-                let management = &management;
-                async move {
-                    let children = self
-                        .pages("ListOrganizationalUnitsForParent", management, |token| {
-                            let parent = parent.clone();
-                            async move {
-                                let out = self
-                                    .client
-                                    .list_organizational_units_for_parent()
-                                    .parent_id(parent)
-                                    .max_results(PAGE)
-                                    .set_next_token(token)
-                                    .send()
-                                    .await?;
-                                let units = out
-                                    .organizational_units()
-                                    .iter()
-                                    .filter_map(|u| {
-                                        Some((u.id()?.to_string(), u.name()?.to_string()))
-                                    })
-                                    .collect();
-                                Ok((units, out.next_token().map(str::to_string)))
-                            }
-                        })
-                        .await?;
-                    Ok::<_, ResolveError>((parent, children))
-                }
-            })
-            .await;
+            let listed = self
+                .each(
+                    level,
+                    "ListOrganizationalUnitsForParent",
+                    &management,
+                    |parent, token| async move {
+                        let out = self
+                            .client
+                            .list_organizational_units_for_parent()
+                            .parent_id(parent)
+                            .max_results(PAGE)
+                            .set_next_token(token)
+                            .send()
+                            .await?;
+                        let units = out
+                            .organizational_units()
+                            .iter()
+                            .filter_map(|u| Some((u.id()?.to_string(), u.name()?.to_string())))
+                            .collect();
+                        Ok((units, out.next_token().map(str::to_string)))
+                    },
+                )
+                .await?;
             let mut next = Vec::new();
-            for result in listed {
-                let (parent, children) = result?;
+            for (parent, children) in listed {
                 for (id, name) in children {
                     // A unit met twice (a malformed answer) is not walked twice.
                     if tree.units.contains_key(&id) {
@@ -286,43 +302,37 @@ impl Fetch<'_> {
         tree: &mut OrgTree,
         units: BTreeSet<String>,
     ) -> Result<(), ResolveError> {
-        let management = &tree.management_account;
-        let listed = pool::bounded(units, CONCURRENCY, |parent| async move {
-            let accounts = self
-                .pages("ListAccountsForParent", management, |token| {
-                    let parent = parent.clone();
-                    async move {
-                        let out = self
-                            .client
-                            .list_accounts_for_parent()
-                            .parent_id(parent)
-                            .max_results(PAGE)
-                            .set_next_token(token)
-                            .send()
-                            .await?;
-                        let accounts = out
-                            .accounts()
-                            .iter()
-                            .filter_map(|a| {
-                                Some(OrgAccount {
-                                    id: a.id()?.to_string(),
-                                    name: a.name().unwrap_or_default().to_string(),
-                                    // `State` (not the retired `Status`).
-                                    state: a.state().map_or("UNKNOWN", |s| s.as_str()).to_string(),
-                                })
+        let listed = self
+            .each(
+                units,
+                "ListAccountsForParent",
+                &tree.management_account,
+                |parent, token| async move {
+                    let out = self
+                        .client
+                        .list_accounts_for_parent()
+                        .parent_id(parent)
+                        .max_results(PAGE)
+                        .set_next_token(token)
+                        .send()
+                        .await?;
+                    let accounts = out
+                        .accounts()
+                        .iter()
+                        .filter_map(|a| {
+                            Some(OrgAccount {
+                                id: a.id()?.to_string(),
+                                name: a.name().unwrap_or_default().to_string(),
+                                // `State` (not the retired `Status`).
+                                state: a.state().map_or("UNKNOWN", |s| s.as_str()).to_string(),
                             })
-                            .collect();
-                        Ok((accounts, out.next_token().map(str::to_string)))
-                    }
-                })
-                .await?;
-            Ok::<_, ResolveError>((parent, accounts))
-        })
-        .await;
-        for result in listed {
-            let (parent, accounts) = result?;
-            tree.accounts.insert(parent, accounts);
-        }
+                        })
+                        .collect();
+                    Ok((accounts, out.next_token().map(str::to_string)))
+                },
+            )
+            .await?;
+        tree.accounts.extend(listed);
         Ok(())
     }
 
@@ -335,34 +345,30 @@ impl Fetch<'_> {
             .flatten()
             .map(|a| a.id.clone())
             .collect();
-        let management = &tree.management_account;
-        let fetched = pool::bounded(ids, CONCURRENCY, |id| async move {
-            let tags = self
-                .pages("ListTagsForResource", management, |token| {
-                    let id = id.clone();
-                    async move {
-                        let out = self
-                            .client
-                            .list_tags_for_resource()
-                            .resource_id(id)
-                            .set_next_token(token)
-                            .send()
-                            .await?;
-                        let tags = out
-                            .tags()
-                            .iter()
-                            .map(|t| (t.key().to_string(), t.value().to_string()))
-                            .collect::<Vec<_>>();
-                        Ok((tags, out.next_token().map(str::to_string)))
-                    }
-                })
-                .await?;
-            Ok::<_, ResolveError>((id, tags.into_iter().collect::<BTreeMap<_, _>>()))
-        })
-        .await;
-        for result in fetched {
-            let (id, tags) = result?;
-            tree.tags.insert(id, tags);
+        let fetched = self
+            .each(
+                ids,
+                "ListTagsForResource",
+                &tree.management_account,
+                |id, token| async move {
+                    let out = self
+                        .client
+                        .list_tags_for_resource()
+                        .resource_id(id)
+                        .set_next_token(token)
+                        .send()
+                        .await?;
+                    let tags = out
+                        .tags()
+                        .iter()
+                        .map(|t| (t.key().to_string(), t.value().to_string()))
+                        .collect();
+                    Ok((tags, out.next_token().map(str::to_string)))
+                },
+            )
+            .await?;
+        for (id, tags) in fetched {
+            tree.tags.insert(id, tags.into_iter().collect());
         }
         Ok(())
     }
