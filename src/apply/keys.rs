@@ -78,16 +78,18 @@ pub(super) async fn make(
         r.attempts += tried.attempts;
         tried.result
     };
-    let first = env
-        .gate
-        .call(
+    // The alias, as KMS describes it now.
+    let never = Interrupt::never();
+    let describe = || {
+        env.gate.call(
             &target,
             Kind::Read,
-            &Interrupt::never(),
+            &never,
             || describe_key_once(clients, &k.alias),
             &|_, _| {},
         )
-        .await;
+    };
+    let first = describe().await;
     match read(first, &mut r) {
         Ok(KeyState::NotFound) => {}
         Ok(state) => {
@@ -165,16 +167,7 @@ pub(super) async fn make(
         }
         Err(e) if e.kind == ErrorKind::Conflict => {
             // Another run won the race: its key is the alias's, ours stays without one.
-            let again = env
-                .gate
-                .call(
-                    &target,
-                    Kind::Read,
-                    &Interrupt::never(),
-                    || describe_key_once(clients, &k.alias),
-                    &|_, _| {},
-                )
-                .await;
+            let again = describe().await;
             match read(again, &mut r) {
                 Ok(state) if state.arn().is_some() => {
                     r.arn = state.arn().map(str::to_owned);
