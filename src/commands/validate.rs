@@ -37,12 +37,16 @@ pub fn run(args: ValidateArgs) -> Result<Exit, Error> {
         (0, true) => "accounts from the organisation".to_string(),
         (n, true) => format!(
             "{} and accounts from the organisation",
-            plural(n, "account", "accounts")
+            plural(n, "listed account", "listed accounts")
         ),
         (n, false) => plural(n, "account", "accounts"),
     };
+    let keys = match m.keys.len() {
+        0 => String::new(),
+        n => format!(", {}", plural(n, "key", "keys")),
+    };
     let line = format!(
-        "{}: valid — {entries} in {accounts} and {}\n",
+        "{}: valid — {entries}{keys} over {accounts}, in {}\n",
         output::value(&args.manifest.display().to_string()),
         plural(regions.len(), "Region", "Regions"),
     );
