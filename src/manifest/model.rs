@@ -190,7 +190,7 @@ pub struct RawDomain {
     /// filled-in value is made to fit by one rule (lowercase; other characters than `a-z`, `0-9`
     /// and `-` become `-`; runs of `-` become one; `-` at either end dropped) and the stamped
     /// name is then checked.
-    #[schemars(regex(pattern = r"^([a-z0-9-]|\$\{[^}]+\})+$"))]
+    #[schemars(schema_with = "domain_name_schema")]
     pub name: String,
     /// A name from `accounts` or a 12-digit account id. Default: `defaults.account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -277,6 +277,21 @@ fn accounts_schema(generator: &mut SchemaGenerator) -> Schema {
             "not": { "pattern": "[^A-Za-z0-9._-]" }
         },
         "additionalProperties": account
+    })
+}
+
+/// A domain name: CodeArtifact's rule, or a template holding at least one `${…}` placeholder
+/// whose written parts use the name's characters (the stamped name is checked when it is known).
+/// `type` in each branch, so that a value of another type matches neither.
+fn domain_name_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "anyOf": [
+            { "type": "string", "pattern": "^[a-z][a-z0-9-]{0,48}[a-z0-9]$" },
+            {
+                "type": "string",
+                "pattern": "^([a-z0-9-]|\\$\\{[^}]+\\})*\\$\\{[^}]+\\}([a-z0-9-]|\\$\\{[^}]+\\})*$"
+            }
+        ]
     })
 }
 

@@ -197,6 +197,9 @@ def test_a_non_string_tag_value_is_one_type_error():
         lambda d: d["domains"][0].update(name="acme-"),
         lambda d: d["domains"][0].update(name="a"),
         lambda d: d["domains"][0].update(name="1acme"),
+        lambda d: d["domains"][0].update(name="Acme-${region}"),
+        lambda d: d["domains"][0].update(name="acme-${region"),
+        lambda d: d["domains"][0].update(name=7),
         lambda d: d.update(version=2),
         lambda d: d.update(accounts={"platform": {"id": 111122223333}}),
         lambda d: d.update(accounts={"platform": {"id": "11112222333"}}),
@@ -210,6 +213,9 @@ def test_a_non_string_tag_value_is_one_type_error():
         "domain-name-trailing-dash",
         "domain-name-too-short",
         "domain-name-starts-with-digit",
+        "template-name-characters",
+        "template-name-unclosed",
+        "domain-name-not-string",
         "version",
         "account-id-not-string",
         "account-id-11-digits",
@@ -221,3 +227,11 @@ def test_invalid_documents(change):
     assert errors(doc) == []
     change(doc)
     assert errors(doc), doc
+
+
+@pytest.mark.parametrize("name", ["${account.name}", "pkgs-${account.id}-${region}", "${region}x"])
+def test_template_names_are_valid(name):
+    doc = copy.deepcopy(MINIMAL)
+    doc["domains"][0].update(name=name, accounts={"ou": "Root/Workloads"}, regions=["us-east-1"])
+    del doc["defaults"]["region"]
+    assert errors(doc) == [], name
