@@ -25,6 +25,10 @@ pub struct GlobalArgs {
     /// Allow an endpoint over plain HTTP on another machine (signed requests in clear text).
     #[arg(long, global = true)]
     pub allow_insecure_endpoint: bool,
+    /// Colour in the plan and report: `auto` colours a terminal unless NO_COLOR is set or
+    /// TERM=dumb; `always` and `never` decide regardless.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
     /// With --local: serve this organisation (AWS Organizations) from a YAML file, and act as its
     /// management account (see `provision emulator --help`).
     #[arg(long, global = true, value_name = "FILE", requires = "local")]
@@ -117,6 +121,14 @@ pub struct ApplyArgs {
 pub struct EmulatorArgs {
     #[command(flatten)]
     pub config: provision_emulator::Config,
+}
+
+/// When to colour (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 /// How a plan or report is written to stdout.

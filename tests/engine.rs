@@ -490,3 +490,22 @@ async fn a_saved_plan_is_refused_when_todays_credentials_are_another_account() {
     assert!(w.domains("999999999999", "us-east-1").await.is_empty());
     assert!(w.domains(CALLER, "us-east-1").await.is_empty());
 }
+
+/// `--color always` colours even a pipe (and wins over NO_COLOR, which the harness sets);
+/// `auto`, the default, leaves a pipe plain, as does `never`.
+#[tokio::test]
+async fn color_follows_the_flag_and_the_conventions() {
+    let w = world(config()).await;
+    let m = w.write("domains.yaml", &manifest("  - { name: painted }\n"));
+    let m = m.to_str().unwrap();
+    let always = w.run(&["plan", m, "--color", "always"]).await;
+    always.expect(0);
+    assert!(always.stdout.contains("\x1b[32m+"), "{:?}", always.stdout);
+    for args in [vec!["plan", m], vec!["plan", m, "--color", "never"]] {
+        let plain = w.run(&args).await;
+        plain.expect(0);
+        assert!(!plain.stdout.contains('\x1b'), "{:?}", plain.stdout);
+    }
+    let bad = w.run(&["plan", m, "--color", "sometimes"]).await;
+    bad.expect(2);
+}

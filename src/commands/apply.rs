@@ -29,7 +29,8 @@ pub async fn run(args: ApplyArgs, global: &GlobalArgs) -> Result<Exit, Error> {
         }
     };
     let mut session = Session::connect(global, &args.engine).await?;
-    let result = run_with(&args, &mut session, saved, manifest).await;
+    let color = crate::paint::enabled(global.color, std::io::stdout().is_terminal());
+    let result = run_with(&args, &mut session, saved, manifest, color).await;
     session.close().await;
     result
 }
@@ -39,6 +40,7 @@ async fn run_with(
     session: &mut Session,
     saved: Option<Plan>,
     manifest: manifest::Manifest,
+    color: bool,
 ) -> Result<Exit, Error> {
     let plan = match saved {
         Some(mut plan) => {
@@ -51,7 +53,6 @@ async fn run_with(
         }
         None => session.plan(&args.input, &manifest).await?,
     };
-    let color = std::io::stdout().is_terminal();
     let shown = HumanOptions {
         verbose: args.verbose,
         color,
@@ -61,7 +62,10 @@ async fn run_with(
         confirm()?;
     }
     let total = plan.reported().count();
-    let progress = Arc::new(Progress::new(total as u64, std::io::stderr().is_terminal()));
+    let progress = Arc::new(Progress::new(
+        total as u64,
+        std::io::stderr().is_terminal() && !crate::paint::dumb_terminal(),
+    ));
     let settings = Settings {
         concurrency: args.engine.concurrency as usize,
         max_failures: args.max_failures,

@@ -19,7 +19,7 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Exit, Error> {
             cause,
         })?;
     }
-    let color = std::io::stdout().is_terminal();
+    let color = crate::paint::enabled(global.color, std::io::stdout().is_terminal());
     let text = match args.format {
         Format::Human => render::human(
             &plan,
