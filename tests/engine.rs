@@ -509,3 +509,23 @@ async fn color_follows_the_flag_and_the_conventions() {
     let bad = w.run(&["plan", m, "--color", "sometimes"]).await;
     bad.expect(2);
 }
+
+/// A path that names no file is bad input, whatever the command: exit 3, as a wrong extension is.
+#[tokio::test]
+async fn a_missing_manifest_or_plan_is_invalid_input() {
+    let w = world(config()).await;
+    for args in [
+        vec!["validate", "missing.yaml"],
+        vec!["plan", "missing.yaml"],
+        vec!["apply", "missing.json", "--auto-approve"],
+        vec!["validate", "manifest.txt"],
+    ] {
+        let run = w.run(&args).await;
+        run.expect(3);
+        assert!(
+            run.stderr.contains("missing") || run.stderr.contains("extension"),
+            "{}",
+            run.stderr
+        );
+    }
+}

@@ -110,7 +110,8 @@ fn load_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let missing = dir.path().join("missing.yaml");
     let err = manifest::load(&missing).unwrap_err();
-    assert!(!err.is_invalid_input());
+    // A path that names no file is bad input (exit 3), as a wrong extension is.
+    assert!(err.is_invalid_input());
     assert!(err.to_string().contains("missing.yaml"), "{err}");
 
     let json = dir.path().join("m.json");

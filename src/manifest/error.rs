@@ -82,9 +82,13 @@ impl ManifestError {
         }
     }
 
-    /// `true` when the user's input is at fault (everything but I/O errors).
+    /// A path that names no file is the input's fault too (as a wrong extension is); other I/O
+    /// errors (permissions, a failing disk) are not.
     pub fn is_invalid_input(&self) -> bool {
-        !matches!(self, ManifestError::Io { .. })
+        match self {
+            ManifestError::Io { cause, .. } => cause.kind() == std::io::ErrorKind::NotFound,
+            _ => true,
+        }
     }
 
     /// The individual problems of an invalid manifest (empty otherwise).

@@ -66,8 +66,12 @@ pub enum PlanError {
 
 impl PlanError {
     /// Every refusal of the plan itself is invalid input; failing to read it is not.
+    /// A path that names no file is the input's fault, as a manifest's is; other read errors are not.
     pub fn is_invalid_input(&self) -> bool {
-        !matches!(self, PlanError::Read { .. })
+        match self {
+            PlanError::Read { cause, .. } => cause.kind() == std::io::ErrorKind::NotFound,
+            _ => true,
+        }
     }
 }
 
