@@ -7,31 +7,30 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "provision", version, about, propagate_version = true)]
 pub struct Cli {
-    #[command(flatten)]
-    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Where AWS calls go; accepted by every command.
+/// Where AWS calls go, and how the plan and report are shown: the flags of the commands that
+/// call AWS (plan, apply), and only theirs.
 #[derive(Debug, Clone, Args)]
-pub struct GlobalArgs {
+pub struct SessionArgs {
     /// Run against the built-in local endpoint (state under .provision/local/): no AWS account needed.
-    #[arg(long, global = true, conflicts_with = "endpoint_url")]
+    #[arg(long, conflicts_with = "endpoint_url")]
     pub local: bool,
     /// Send every AWS call to this endpoint (as AWS_ENDPOINT_URL does).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Allow an endpoint over plain HTTP on another machine (signed requests in clear text).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub allow_insecure_endpoint: bool,
     /// Colour in the plan and report: `auto` colours a terminal unless NO_COLOR is set or
     /// TERM=dumb; `always` and `never` decide regardless.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
     /// With --local: serve this organisation (AWS Organizations) from a YAML file, and act as its
     /// management account (see `provision emulator --help`).
-    #[arg(long, global = true, value_name = "FILE", requires = "local")]
+    #[arg(long, value_name = "FILE", requires = "local")]
     pub organization: Option<PathBuf>,
 }
 
@@ -89,6 +88,8 @@ pub struct PlanArgs {
     pub verbose: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
+    #[command(flatten)]
+    pub session: SessionArgs,
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +116,8 @@ pub struct ApplyArgs {
     pub grace: u64,
     #[command(flatten)]
     pub engine: EngineArgs,
+    #[command(flatten)]
+    pub session: SessionArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 use super::engine::Session;
 use crate::apply::{Settings, apply};
 use crate::call::interrupt;
-use crate::cli::{ApplyArgs, GlobalArgs};
+use crate::cli::ApplyArgs;
 use crate::manifest::{self, Format as ManifestFormat};
 use crate::observe::verify;
 use crate::plan::Plan;
@@ -17,7 +17,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub async fn run(args: ApplyArgs, global: &GlobalArgs) -> Result<Exit, Error> {
+pub async fn run(args: ApplyArgs) -> Result<Exit, Error> {
+    let global = &args.session;
     // Everything that can be checked without a network call is checked first. A saved plan
     // brings its manifest back: the plan is applied only if the manifest still produces it.
     let (saved, manifest) = match ManifestFormat::from_path(&args.input) {

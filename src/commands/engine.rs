@@ -5,7 +5,7 @@ use crate::Error;
 use crate::aws::Connection;
 use crate::aws::endpoint::check_endpoints;
 use crate::call::{Environment, Gate, RetryPolicy};
-use crate::cli::{EngineArgs, GlobalArgs};
+use crate::cli::{EngineArgs, SessionArgs};
 use crate::manifest::Manifest;
 use crate::plan::Plan;
 use crate::{observe, plan, resolve};
@@ -23,7 +23,7 @@ pub struct Session {
 }
 
 impl Session {
-    pub async fn connect(global: &GlobalArgs, engine: &EngineArgs) -> Result<Self, Error> {
+    pub async fn connect(global: &SessionArgs, engine: &EngineArgs) -> Result<Self, Error> {
         let (connection, local) = if global.local {
             let config = provision_emulator::Config {
                 state: Some(LOCAL_STATE_DIR.into()),

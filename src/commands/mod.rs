@@ -13,7 +13,7 @@ pub async fn run(cli: Cli) -> Result<Exit, Error> {
     match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Emulator(args) => emulator::run(args).await,
-        Command::Plan(args) => plan::run(args, &cli.global).await,
-        Command::Apply(args) => apply::run(args, &cli.global).await,
+        Command::Plan(args) => plan::run(args).await,
+        Command::Apply(args) => apply::run(args).await,
     }
 }

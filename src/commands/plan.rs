@@ -1,13 +1,14 @@
 //! `provision plan`: observe, diff, render; optionally save the plan for an exact apply.
 
 use super::engine::Session;
-use crate::cli::{Format, GlobalArgs, PlanArgs};
+use crate::cli::{Format, PlanArgs};
 use crate::plan::Action;
 use crate::plan::render::{self, HumanOptions};
 use crate::{Error, Exit, manifest, output};
 use std::io::IsTerminal;
 
-pub async fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Exit, Error> {
+pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
+    let global = &args.session;
     let manifest = manifest::load(&args.manifest)?;
     let mut session = Session::connect(global, &args.engine).await?;
     let plan = session.plan(&args.manifest, &manifest).await;
