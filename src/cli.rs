@@ -1,5 +1,6 @@
 //! Command-line definitions only (clap): what the user can type, nothing that runs.
 
+use crate::paint::ColorChoice;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -124,14 +125,6 @@ pub struct ApplyArgs {
 pub struct EmulatorArgs {
     #[command(flatten)]
     pub config: provision_emulator::Config,
-}
-
-/// When to colour (`--color`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 /// How a plan or report is written to stdout.

@@ -1,7 +1,14 @@
 //! Plain ANSI colour behind a flag, shared by the plan and report renderers (a few codes are not
 //! worth a crate). Each renderer adds its own meaning-to-colour methods in its own module.
 
-use crate::cli::ColorChoice;
+/// When to colour (`--color`); defined here, with the rule that reads it, so that the command
+/// line depends on the painter and not the other way round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
 
 /// Whether to colour output going to a terminal or not (`is_terminal`), as `--color` says; `auto`
 /// follows the conventions people set once for every tool: NO_COLOR (any non-empty value,
