@@ -532,32 +532,39 @@ fn describe_key(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError
         .map(|key| key_metadata(&key))
 }
 
+/// A listing's `Limit`, as the model allows it (1–1000); each listing caps its own page.
+fn page_limit(input: &Input) -> Result<Option<u64>, ApiError> {
+    match input.int("Limit")? {
+        None => Ok(None),
+        Some(n) if n < 1 => Err(constraint(
+            &n.to_string(),
+            "limit",
+            "Member must have value greater than or equal to 1",
+        )),
+        Some(n) if n > 1000 => Err(constraint(
+            &n.to_string(),
+            "limit",
+            "Member must have value less than or equal to 1000",
+        )),
+        Some(n) => Ok(Some(n as u64)),
+    }
+}
+
+/// A listing's `Marker`, decoded (one this endpoint handed out, or InvalidMarkerException).
+fn marker(input: &Input) -> Result<Option<String>, ApiError> {
+    input
+        .str("Marker")?
+        .map(|m| json11::decode_token(m).ok_or_else(invalid_marker))
+        .transpose()
+}
+
+fn invalid_marker() -> ApiError {
+    ApiError::new(400, "InvalidMarkerException", "Invalid marker")
+}
+
 fn list_aliases(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
-    let limit = match input.int("Limit")? {
-        None => DEFAULT_LIMIT,
-        Some(n) if n < 1 => {
-            return Err(constraint(
-                &n.to_string(),
-                "limit",
-                "Member must have value greater than or equal to 1",
-            ));
-        }
-        Some(n) if n > 1000 => {
-            return Err(constraint(
-                &n.to_string(),
-                "limit",
-                "Member must have value less than or equal to 1000",
-            ));
-        }
-        Some(n) => (n as u64).min(MAX_PAGE),
-    };
-    let after = match input.str("Marker")? {
-        None => None,
-        Some(marker) => Some(
-            json11::decode_token(marker)
-                .ok_or_else(|| ApiError::new(400, "InvalidMarkerException", "Invalid marker"))?,
-        ),
-    };
+    let limit = page_limit(input)?.map_or(DEFAULT_LIMIT, |n| n.min(MAX_PAGE));
+    let after = marker(input)?;
     let key_ref = input.str("KeyId")?;
     if let Some(r) = key_ref {
         check_len(r, "keyId", 1, 2048)?;
@@ -611,29 +618,10 @@ fn list_aliases(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError
 /// or Region is not found, as with CreateAlias.
 fn list_resource_tags(ctx: &Ctx, call: &Call, input: &Input) -> Result<Value, ApiError> {
     let key_ref = required_str(input, "KeyId", "keyId", 2048)?;
-    let limit = match input.int("Limit")? {
-        None => TAGS_PAGE,
-        Some(n) if n < 1 => {
-            return Err(constraint(
-                &n.to_string(),
-                "limit",
-                "Member must have value greater than or equal to 1",
-            ));
-        }
-        Some(n) if n > 1000 => {
-            return Err(constraint(
-                &n.to_string(),
-                "limit",
-                "Member must have value less than or equal to 1000",
-            ));
-        }
-        Some(n) => (n as usize).min(TAGS_PAGE),
-    };
-    let start = match input.str("Marker")? {
+    let limit = page_limit(input)?.map_or(TAGS_PAGE, |n| (n as usize).min(TAGS_PAGE));
+    let start = match marker(input)? {
         None => 0,
-        Some(marker) => json11::decode_token(marker)
-            .and_then(|m| m.parse::<usize>().ok())
-            .ok_or_else(|| ApiError::new(400, "InvalidMarkerException", "Invalid marker"))?,
+        Some(m) => m.parse::<usize>().map_err(|_| invalid_marker())?,
     };
     ctx.store.read(|state| {
         let key = match parse_ref(&call.account, &call.region, key_ref)? {
