@@ -220,7 +220,8 @@ mod tests {
         )
     }
 
-    fn plan(domains: &[Desired], live: Vec<(String, LiveDomain)>) -> Plan {
+    /// One target holding `live`, the managed key and `alias/mine`, plus `keys` as KMS says.
+    fn state(live: Vec<(String, LiveDomain)>, keys: Vec<(String, KeyState)>) -> LiveState {
         let mut t = LiveTarget {
             domains: live.into_iter().collect(),
             managed_key: Some(MANAGED.into()),
@@ -228,10 +229,16 @@ mod tests {
         };
         t.keys
             .insert("alias/mine".into(), KeyState::Symmetric { arn: KEY.into() });
+        t.keys.extend(keys);
         let mut state = LiveState::default();
         state
             .targets
             .insert(TargetKey::new(ACCOUNT, "us-east-1"), t);
+        state
+    }
+
+    fn plan(domains: &[Desired], live: Vec<(String, LiveDomain)>) -> Plan {
+        let state = state(live, Vec::new());
         let resolved = Resolved {
             targets: Vec::new(),
             domains: domains.to_vec(),
@@ -356,20 +363,14 @@ mod tests {
 
     /// `alias/new` is declared and missing, `alias/mine` declared and present.
     fn plan_with_keys(domains: &[Desired], live: Vec<(String, LiveDomain)>) -> Plan {
-        let mut t = LiveTarget {
-            domains: live.into_iter().collect(),
-            managed_key: Some(MANAGED.into()),
-            ..LiveTarget::default()
-        };
-        t.keys
-            .insert("alias/mine".into(), KeyState::Symmetric { arn: KEY.into() });
-        t.keys.insert("alias/new".into(), KeyState::NotFound);
         let arn_form = format!("arn:aws:kms:us-east-1:{ACCOUNT}:alias/new");
-        t.keys.insert(arn_form, KeyState::NotFound);
-        let mut state = LiveState::default();
-        state
-            .targets
-            .insert(TargetKey::new(ACCOUNT, "us-east-1"), t);
+        let state = state(
+            live,
+            vec![
+                ("alias/new".into(), KeyState::NotFound),
+                (arn_form, KeyState::NotFound),
+            ],
+        );
         let resolved = Resolved {
             targets: Vec::new(),
             domains: domains.to_vec(),
