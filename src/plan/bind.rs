@@ -5,7 +5,7 @@
 use super::model::{Entry, Finding, Plan, Step};
 use crate::model::policy::same_policy;
 use crate::model::{Arn, DomainAddress, TagsMode, Target, TargetKey, is_reserved_tag};
-use crate::resolve::{Desired, DesiredKey, Resolved};
+use crate::resolve::{Desired, Resolved};
 use std::collections::HashMap;
 
 /// At most this many tags on a domain (CodeArtifact's limit): no step may name more.
@@ -28,23 +28,19 @@ pub fn mismatches(plan: &Plan, resolved: &Resolved) -> Vec<String> {
     }
     let desired: HashMap<&DomainAddress, &Desired> =
         resolved.domains.iter().map(|d| (&d.address, d)).collect();
+    let declared_keys = resolved.declared_keys();
     for e in &plan.entries {
         let d = desired.get(&e.address).copied();
         let declared = d
-            .and_then(|d| resolved.declared_key(d))
+            .and_then(|d| declared_keys.of(d))
             .map(|k| k.alias.as_str());
         if let Err(why) = entry(e, d, declared) {
             out.push(format!("{}: {why}", e.address));
         }
     }
-    let keys: HashMap<(TargetKey, &str), &DesiredKey> = resolved
-        .keys
-        .iter()
-        .map(|k| ((k.target.clone(), k.alias.as_str()), k))
-        .collect();
     for k in &plan.keys {
         let place = format!("{}/{}", k.target(), k.alias);
-        match (keys.get(&(k.target(), k.alias.as_str())), &k.create) {
+        match (declared_keys.at(k.target(), &k.alias), &k.create) {
             (None, _) => out.push(format!("{place}: the manifest does not declare this key")),
             (Some(d), Some(c)) if c.description != d.description || c.tags != d.tags => {
                 out.push(format!(
@@ -187,6 +183,7 @@ mod tests {
     use super::*;
     use crate::model::{RemovedTag, TagChange, TagSet, Target, TargetCredentials};
     use crate::plan::model::PLAN_FORMAT;
+    use crate::resolve::DesiredKey;
 
     const A: &str = "111122223333";
 

@@ -14,6 +14,7 @@ pub fn diff(manifest: &str, digest: &str, resolved: &Resolved, live: &LiveState)
     let empty = LiveTarget::default();
     let mut entries = Vec::new();
     let mut named: BTreeSet<&DomainAddress> = BTreeSet::new();
+    let declared = resolved.declared_keys();
     for d in &resolved.domains {
         named.insert(&d.address);
         let target = d.address.target();
@@ -27,7 +28,7 @@ pub fn diff(manifest: &str, digest: &str, resolved: &Resolved, live: &LiveState)
             continue;
         }
         let t = live.targets.get(&target).unwrap_or(&empty);
-        entries.push(entry(d, t, resolved.declared_key(d)));
+        entries.push(entry(d, t, declared.of(d)));
     }
     for (key, t) in &live.targets {
         for (name, l) in &t.domains {

@@ -59,13 +59,32 @@ impl Resolved {
         out
     }
 
+    /// The declared keys by place and alias, built once: what [`DeclaredKeys::of`] looks a
+    /// domain's key up in (a search of every key per domain cost domains × keys).
+    pub fn declared_keys(&self) -> DeclaredKeys<'_> {
+        DeclaredKeys(
+            self.keys
+                .iter()
+                .map(|k| ((k.target.clone(), k.alias.as_str()), k))
+                .collect(),
+        )
+    }
+}
+
+/// The declared keys by (target, alias).
+pub struct DeclaredKeys<'a>(HashMap<(TargetKey, &'a str), &'a DesiredKey>);
+
+impl<'a> DeclaredKeys<'a> {
     /// The declared key a domain's key reference names in the domain's own target, if any.
-    pub fn declared_key(&self, d: &Desired) -> Option<&DesiredKey> {
+    pub fn of(&self, d: &Desired) -> Option<&'a DesiredKey> {
         let target = d.address.target();
         let alias = crate::model::alias_in(d.encryption_key.as_deref()?, &target)?;
-        self.keys
-            .iter()
-            .find(|k| k.target == target && k.alias == alias)
+        self.0.get(&(target, alias)).copied()
+    }
+
+    /// The key declared at `target` under `alias`.
+    pub fn at(&self, target: TargetKey, alias: &str) -> Option<&'a DesiredKey> {
+        self.0.get(&(target, alias)).copied()
     }
 }
 
