@@ -195,12 +195,13 @@ pub fn resolve_with(
     let mut domains = Vec::with_capacity(manifest.domains.len());
     for d in &manifest.domains {
         let before = c.problems.len();
+        let policy = DesiredPolicy::of(d, organization);
         for account in c.placed(&d.placement).unwrap_or_default() {
             stamp::stamp(
                 manifest,
                 d,
                 &account,
-                organization,
+                &policy,
                 &mut domains,
                 &mut c.problems,
             );

@@ -108,12 +108,13 @@ pub fn stamp_key(
     }
 }
 
-/// Stamp `d` in `account` × each of its Regions, appending domains or problems.
+/// Stamp `d` in `account` × each of its Regions, appending domains or problems; `policy` is
+/// `d`'s, made concrete once for all its stamps.
 pub fn stamp(
     manifest: &Manifest,
     d: &DesiredDomain,
     account: &Account<'_>,
-    organization: Option<&str>,
+    policy: &Option<DesiredPolicy>,
     out: &mut Vec<Desired>,
     problems: &mut Vec<Problem>,
 ) {
@@ -189,7 +190,7 @@ pub fn stamp(
                 encryption_key: d.encryption_key.clone(),
                 tags,
                 tags_mode: d.tags_mode,
-                policy: DesiredPolicy::of(d, organization),
+                policy: policy.clone(),
                 line: d.line,
             });
         }

@@ -37,7 +37,7 @@ impl<'a> Validator<'a> {
                 format!("domain `{}`", echo(n))
             });
 
-            let accounts = self.placement_accounts("RawDomain", item, defaults);
+            let accounts = self.placement_accounts(&f, item, defaults);
             let accounts_ok = match &accounts {
                 Checked::Ok(a) => Some(a),
                 _ => None,
@@ -59,7 +59,7 @@ impl<'a> Validator<'a> {
                 valid.then_some(pattern)
             });
 
-            let regions = self.placement_regions("RawDomain", item, defaults, anchor.clone(), &who);
+            let regions = self.placement_regions(&f, item, defaults, anchor.clone(), &who);
 
             // Encryption key: the domain's own, else the default.
             let own_key = f.str(item, "encryption_key");

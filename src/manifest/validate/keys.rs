@@ -47,8 +47,8 @@ impl<'a> Validator<'a> {
                 })
                 .map(|(alias, _)| alias);
 
-            let accounts = self.placement_accounts("RawKey", item, defaults);
-            let regions = self.placement_regions("RawKey", item, defaults, anchor.clone(), &who);
+            let accounts = self.placement_accounts(&f, item, defaults);
+            let regions = self.placement_regions(&f, item, defaults, anchor.clone(), &who);
 
             let description = f.str(item, "description").map(|(d, n)| {
                 let len = d.chars().count();

@@ -17,15 +17,14 @@ const PLACEHOLDERS_HELP: &str =
     "placeholders are `${account.name}`, `${account.id}`, `${region}` and `${account.tags.KEY}`";
 
 impl<'a> Validator<'a> {
-    /// An entry's accounts (`def` names its schema type: a domain or a key): its own `account` or
-    /// `accounts`, else `defaults.account`, else the caller's.
+    /// An entry's accounts (`f`: the fields of its schema type, a domain's or a key's): its own
+    /// `account` or `accounts`, else `defaults.account`, else the caller's.
     pub(super) fn placement_accounts(
         &mut self,
-        def: &str,
+        f: &Fields,
         item: &'a Node,
         defaults: &Defaults<'a>,
     ) -> Checked<Accounts> {
-        let f = Fields::of(Some(def));
         if let (Some((one, _)), Some((many, _))) = (f.get(item, "account"), f.get(item, "accounts"))
         {
             let p = self
@@ -176,13 +175,12 @@ impl<'a> Validator<'a> {
     /// An entry's Regions: its own `region` or `regions`, else `defaults.region`.
     pub(super) fn placement_regions(
         &mut self,
-        def: &str,
+        f: &Fields,
         item: &'a Node,
         defaults: &Defaults<'a>,
         anchor: Range<usize>,
         who: &str,
     ) -> Checked<Vec<&'a str>> {
-        let f = Fields::of(Some(def));
         if let (Some((one, _)), Some((many, _))) = (f.get(item, "region"), f.get(item, "regions")) {
             let p = self
                 .problem(
