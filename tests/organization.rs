@@ -248,6 +248,14 @@ async fn a_target_that_would_exceed_the_domain_quota_creates_none_of_its_domains
         plan.stdout
     );
     assert!(plan.stdout.contains("+ team-1-a"), "{}", plan.stdout);
+    // Neither the selector nor the templates use account tags: none were read.
+    let stats = admin(&w.url(), "GET", "/_emulator/stats", "").await;
+    assert_eq!(
+        support::operation_outcomes(&stats, "ListTagsForResource", "ok"),
+        0,
+        "{stats}"
+    );
+    assert!(support::operation_outcomes(&stats, "ListAccountsForParent", "ok") > 0);
     assert!(
         plan.stderr.contains("\"Domains per account\""),
         "{}",
