@@ -65,20 +65,7 @@ fn apply(url: &str, dir: &std::path::Path, concurrency: u32) -> (f64, i32, serde
 
 /// The busiest second of any one account, from the endpoint's own counts.
 async fn peak_rps(url: &str) -> u64 {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr = url.trim_start_matches("http://");
-    let Ok(mut s) = tokio::net::TcpStream::connect(addr).await else {
-        return 0;
-    };
-    let req = format!("GET /_emulator/stats HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    if s.write_all(req.as_bytes()).await.is_err() {
-        return 0;
-    }
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out).await;
-    let body = out.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-    let stats: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
-    stats["accounts"]
+    org::stats(url).await["accounts"]
         .as_object()
         .map(|a| {
             a.values()

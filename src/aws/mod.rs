@@ -3,6 +3,7 @@
 
 pub mod endpoint;
 pub mod error;
+mod http;
 pub mod kind;
 pub mod session;
 

@@ -7,13 +7,14 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use aws_sdk_codeartifact::config::Credentials;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 use tokio::sync::Mutex;
 
 /// Where requests go (AWS as configured by the environment, or another endpoint), and the SDK
 /// configuration built so far: one per Region for the caller, one AssumeRole per role.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Connection {
     /// `--endpoint-url`, or the embedded endpoint of `--local`. `AWS_ENDPOINT_URL` is read by the SDK itself.
     pub endpoint_url: Option<String>,
@@ -26,6 +27,8 @@ pub struct Connection {
     callers: Mutex<HashMap<String, SdkConfig>>,
     /// One provider per role for the whole run, shared by the account's Regions.
     roles: Mutex<HashMap<RoleKey, SharedCredentialsProvider>>,
+    /// One HTTPS client (TLS configuration and connection pool) for every SDK client.
+    http: SharedHttpClient,
 }
 
 /// A role as assumed: its ARN, external id and session name.
@@ -60,13 +63,17 @@ impl Connection {
         Self {
             endpoint_url,
             local,
-            ..Self::default()
+            local_caller: String::new(),
+            callers: Mutex::default(),
+            roles: Mutex::default(),
+            http: super::http::shared_client(),
         }
     }
 
     fn loader(&self, region: &str) -> aws_config::ConfigLoader {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
+            .http_client(self.http.clone())
             // One attempt: the call layer's retry owner decides, honouring Retry-After.
             .retry_config(RetryConfig::standard().with_max_attempts(1))
             .timeout_config(

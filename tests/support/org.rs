@@ -1,4 +1,5 @@
-//! An organisation-wide manifest generator, shared by the resilience tests and the apply benchmark.
+//! An organisation-wide manifest generator and the endpoint's counts, shared by the resilience
+//! tests and the benchmarks.
 
 /// The id of the `a`-th account of an organisation whose ids start at `first`.
 pub fn account(first: u64, a: usize) -> String {
@@ -8,6 +9,12 @@ pub fn account(first: u64, a: usize) -> String {
 /// `accounts` accounts from id `first` (each reached by AssumeRole), `per_region` domains in each
 /// of two Regions.
 pub fn manifest(first: u64, accounts: usize, per_region: usize) -> String {
+    manifest_in(first, accounts, per_region, &["us-east-1", "eu-west-1"])
+}
+
+/// `accounts` accounts from id `first` (each reached by AssumeRole), `per_region` domains in each
+/// of `regions`.
+pub fn manifest_in(first: u64, accounts: usize, per_region: usize, regions: &[&str]) -> String {
     let mut m = String::from(
         "version: 1\ndefaults: { region: us-east-1, tags: { managed-by: provision } }\naccounts:\n",
     );
@@ -19,7 +26,7 @@ pub fn manifest(first: u64, accounts: usize, per_region: usize) -> String {
     }
     m.push_str("domains:\n");
     for a in 0..accounts {
-        for region in ["us-east-1", "eu-west-1"] {
+        for region in regions {
             for d in 0..per_region {
                 m.push_str(&format!(
                     "  - {{ name: d{d}-{region}, account: a{a}, region: {region} }}\n"
@@ -28,4 +35,21 @@ pub fn manifest(first: u64, accounts: usize, per_region: usize) -> String {
         }
     }
     m
+}
+
+/// `GET /_emulator/stats` of the endpoint at `url` (`null` when it cannot be read).
+pub async fn stats(url: &str) -> serde_json::Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = url.trim_start_matches("http://");
+    let Ok(mut s) = tokio::net::TcpStream::connect(addr).await else {
+        return serde_json::Value::Null;
+    };
+    let req = format!("GET /_emulator/stats HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    if s.write_all(req.as_bytes()).await.is_err() {
+        return serde_json::Value::Null;
+    }
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out).await;
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    serde_json::from_str(body).unwrap_or_default()
 }
