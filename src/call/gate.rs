@@ -1,5 +1,7 @@
-//! Every AWS call passes here: the (account, Region) pacer and ceiling, then the retry owner,
-//! whose verdicts feed the pacer back (AIMD) and count the throttles met.
+//! Every AWS call passes here: the (account, Region) pacer, a slot among the calls in flight
+//! and the ceiling, then the retry owner, whose verdicts feed the pacer back (AIMD) and count
+//! the throttles met. The slots are the one bound on requests in flight: a call waiting for its
+//! target's pace holds none, so a busy target never idles the rest of the organisation.
 
 use super::interrupt::Interrupt;
 use super::pace::{Kind, Limiter};
@@ -10,11 +12,13 @@ use std::future::Future;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 pub struct Gate {
     limiter: Limiter,
     policy: RetryPolicy,
     throttles: AtomicU64,
+    in_flight: Semaphore,
 }
 
 /// The pacing of one call: which target and kind, and who hears about waits.
@@ -25,9 +29,16 @@ struct Paced<'a> {
     on_retry: &'a (dyn Fn(&CallError, Duration) + Sync),
 }
 
-impl Pacing for Paced<'_> {
-    async fn before(&self) {
-        self.gate.limiter.until_ready(self.key, self.kind).await;
+impl<'a> Pacing for Paced<'a> {
+    /// `None` only if the semaphore were closed, which nothing does.
+    type Slot = Option<SemaphorePermit<'a>>;
+
+    async fn before(&self) -> Self::Slot {
+        let limiter = &self.gate.limiter;
+        limiter.pace(self.key, self.kind).await;
+        let slot = self.gate.in_flight.acquire().await.ok();
+        limiter.ceiling(self.key, self.kind).await;
+        slot
     }
 
     fn after(&self, verdict: Option<Verdict>) {
@@ -47,11 +58,18 @@ impl Pacing for Paced<'_> {
 }
 
 impl Gate {
-    pub fn new(write_rate: NonZeroU32, read_rate: NonZeroU32, policy: RetryPolicy) -> Self {
+    /// `in_flight`: requests sent and not yet answered, at most, over all targets.
+    pub fn new(
+        write_rate: NonZeroU32,
+        read_rate: NonZeroU32,
+        in_flight: usize,
+        policy: RetryPolicy,
+    ) -> Self {
         Self {
             limiter: Limiter::new(write_rate, read_rate),
             policy,
             throttles: AtomicU64::new(0),
+            in_flight: Semaphore::new(in_flight.clamp(1, Semaphore::MAX_PERMITS)),
         }
     }
 
@@ -90,5 +108,61 @@ impl Gate {
         self.call(key, Kind::Read, &Interrupt::never(), op, &|_, _| {})
             .await
             .result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+    use std::sync::atomic::AtomicUsize;
+
+    fn nz(n: u32) -> NonZeroU32 {
+        NonZeroU32::new(n).unwrap()
+    }
+
+    #[tokio::test]
+    async fn one_slot_in_flight_and_a_call_waiting_for_its_pace_holds_none() {
+        // One write per second for every target, one call in flight over all of them.
+        let gate = Gate::new(nz(1), nz(1000), 1, RetryPolicy::default());
+        let (a, b) = (
+            TargetKey::new("111111111111", "us-east-1"),
+            TargetKey::new("222222222222", "us-east-1"),
+        );
+        let (running, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let finished = Mutex::new(Vec::new());
+        let call = |key: &'static str, target: &TargetKey| {
+            let (gate, running, peak, finished) = (&gate, &running, &peak, &finished);
+            let target = target.clone();
+            async move {
+                let op = || async {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(now, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    Ok(())
+                };
+                let tried = gate
+                    .call(&target, Kind::Write, &Interrupt::never(), op, &|_, _| {})
+                    .await;
+                assert!(tried.result.is_ok());
+                finished.lock().unwrap().push(key);
+            }
+        };
+        let later = |ms| tokio::time::sleep(Duration::from_millis(ms));
+        tokio::join!(
+            call("a1", &a),
+            async {
+                later(50).await;
+                call("a2", &a).await
+            },
+            async {
+                later(100).await;
+                call("b1", &b).await
+            },
+        );
+        // a2's pace is a second after a1; b1, asked later, must not wait behind it.
+        assert_eq!(*finished.lock().unwrap(), ["a1", "b1", "a2"]);
+        assert_eq!(peak.load(Ordering::SeqCst), 1);
     }
 }

@@ -68,18 +68,30 @@ impl Limiter {
         f(p, max)
     }
 
-    /// Wait for this request's slot at the current pace, then for the ceiling.
-    pub async fn until_ready(&self, key: &TargetKey, kind: Kind) {
+    /// Wait for this request's slot at the current pace (the soft, adaptive rate).
+    pub async fn pace(&self, key: &TargetKey, kind: Kind) {
         let slot = self.with_pace(key, kind, |p, _| {
             let slot = p.next.max(Instant::now());
             p.next = slot + Duration::from_secs_f64(1.0 / p.rate);
             slot
         });
         tokio::time::sleep_until(slot).await;
+    }
+
+    /// Wait for the hard ceiling: checked last, right before the request leaves, so that no
+    /// queue between the pace and the send can bunch requests above the ceiling.
+    pub async fn ceiling(&self, key: &TargetKey, kind: Kind) {
         match kind {
             Kind::Write => self.writes.until_key_ready(key).await,
             Kind::Read => self.reads.until_key_ready(key).await,
         }
+    }
+
+    /// The pace, then the ceiling.
+    #[cfg(test)]
+    pub async fn until_ready(&self, key: &TargetKey, kind: Kind) {
+        self.pace(key, kind).await;
+        self.ceiling(key, kind).await;
     }
 
     /// Multiplicative decrease: the service said slow down (once per epoch).

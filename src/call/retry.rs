@@ -64,13 +64,17 @@ pub fn classify(e: &CallError) -> Verdict {
 
 /// What happens around each attempt: pacing before, feedback after, news of waits.
 pub trait Pacing {
-    fn before(&self) -> impl Future<Output = ()>;
+    /// Held while one attempt is in flight, and only then: waits between attempts hold none.
+    type Slot;
+    /// Wait until the attempt may be sent.
+    fn before(&self) -> impl Future<Output = Self::Slot>;
     fn after(&self, verdict: Option<Verdict>);
     fn retrying(&self, _err: &CallError, _wait: Duration) {}
 }
 
 /// No pacing (unit tests).
 impl Pacing for () {
+    type Slot = ();
     async fn before(&self) {}
     fn after(&self, _: Option<Verdict>) {}
 }
@@ -117,16 +121,18 @@ impl RetryPolicy {
             answer_lost: false,
         };
         loop {
-            tokio::select! {
+            let slot = tokio::select! {
                 biased;
                 _ = interrupt.reached(Level::Soft) => {
                     tried.result = Err(interrupted(tried.answer_lost));
                     return tried;
                 }
-                _ = pacing.before() => {}
-            }
+                slot = pacing.before() => slot,
+            };
             tried.attempts += 1;
-            let outcome = match tokio::time::timeout(self.attempt_timeout, op()).await {
+            let outcome = tokio::time::timeout(self.attempt_timeout, op()).await;
+            drop(slot);
+            let outcome = match outcome {
                 Ok(r) => r,
                 Err(_) => Err(CallError {
                     answer_lost: true,

@@ -50,6 +50,7 @@ impl Session {
         let gate = Gate::new(
             nz(engine.rate),
             nz(engine.read_rate),
+            engine.concurrency as usize,
             RetryPolicy::default(),
         );
         let env = Environment::new(connection, gate, engine.concurrency as usize);
