@@ -7,6 +7,7 @@ use super::create::{self, Decision, Facts, Presence, Question, Verdict};
 use super::events::Events;
 use super::keys::{self, Keys};
 use super::outcome::{Cause, DomainReport, ErrorInfo, KeyOutcome, KeyReport, Outcome};
+use super::schedule;
 use crate::aws::{CallError, Clients, ErrorKind};
 use crate::call::breaker::{Breakers, MaxFailures, Tolerance, opens_breaker};
 use crate::call::interrupt::{Interrupt, Level};
@@ -39,15 +40,15 @@ pub struct Applied {
 }
 
 /// One piece of work of the pool: keys are queued first, so that the domains waiting for them
-/// find them made or under way.
+/// find them made or under way. A domain carries its place in the plan.
 enum Work<'a> {
     Key(&'a KeyEntry),
-    Domain(&'a Entry),
+    Domain(usize, &'a Entry),
 }
 
 enum Finished {
     Key(KeyReport),
-    Domain(DomainReport),
+    Domain(usize, DomainReport),
 }
 
 /// Apply every entry of `plan`; never fails as a whole: each key and domain gets its outcome.
@@ -68,13 +69,16 @@ pub async fn apply(
         tolerance: Tolerance::new(settings.max_failures, changing),
         keys: Keys::new(&plan.keys),
     };
-    let work = (plan.keys.iter().map(Work::Key)).chain(plan.reported().map(Work::Domain));
+    let entries: Vec<&Entry> = plan.reported().collect();
+    let order = schedule::round_robin(&entries, |e| e.address.target());
+    let work = (plan.keys.iter().map(Work::Key))
+        .chain(order.into_iter().map(|i| Work::Domain(i, entries[i])));
     let done = pool::bounded(work, settings.concurrency, |w| {
         let run = &run;
         async move {
             match w {
                 Work::Key(k) => Finished::Key(run.key(k).await),
-                Work::Domain(e) => Finished::Domain(run.domain(e).await),
+                Work::Domain(i, e) => Finished::Domain(i, run.domain(e).await),
             }
         }
     })
@@ -83,9 +87,12 @@ pub async fn apply(
     for d in done {
         match d {
             Finished::Key(k) => keys.push(k),
-            Finished::Domain(d) => domains.push(d),
+            Finished::Domain(i, d) => domains.push((i, d)),
         }
     }
+    // Reported in plan order, whatever order the work ran in.
+    domains.sort_unstable_by_key(|(i, _)| *i);
+    let domains = domains.into_iter().map(|(_, d)| d).collect();
     Applied {
         domains,
         keys,

@@ -7,6 +7,7 @@ pub mod events;
 pub mod executor;
 mod keys;
 pub mod outcome;
+mod schedule;
 
 pub use events::Events;
 pub use executor::{Applied, Settings, apply};
