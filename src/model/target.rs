@@ -48,7 +48,7 @@ impl Target {
 }
 
 /// How the account's credentials are obtained (a copy of the manifest's, so a saved plan stands alone).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TargetCredentials {
     Caller,

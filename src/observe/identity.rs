@@ -1,34 +1,56 @@
 //! Ask STS who a target's credentials are; anything but the target's own account is refused.
+//! Asked once per account and way in: an account's targets in several Regions share the answer.
 
 use super::error::TargetProblem;
-use crate::aws::Clients;
+use crate::aws::{CallError, Clients};
 use crate::call::Environment;
-use crate::model::Target;
+use crate::model::{Target, TargetCredentials};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
 
-pub async fn verify_identity(
-    env: &Environment,
-    clients: &Clients,
-    t: &Target,
-) -> Result<(), TargetProblem> {
-    let key = t.key();
-    let actual = env
-        .gate
-        .read(&key, || async {
-            let out = clients.sts.get_caller_identity().send().await?;
-            Ok(out.account().unwrap_or_default().to_string())
-        })
-        .await
-        .map_err(|error| TargetProblem::Call {
-            target: key.clone(),
-            operation: "sts:GetCallerIdentity",
-            error,
-        })?;
-    if t.account == actual.as_str() {
-        Ok(())
-    } else {
-        Err(TargetProblem::WrongAccount {
-            target: key,
-            actual,
-        })
+type Answer = Arc<OnceCell<Result<String, CallError>>>;
+
+/// The answers of one observation, by account and credentials.
+#[derive(Default)]
+pub struct Identities(Mutex<HashMap<(String, TargetCredentials), Answer>>);
+
+impl Identities {
+    pub async fn verify(
+        &self,
+        env: &Environment,
+        clients: &Clients,
+        t: &Target,
+    ) -> Result<(), TargetProblem> {
+        let key = t.key();
+        let answer = {
+            let mut asked = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            let place = (t.account.to_string(), t.credentials.clone());
+            asked.entry(place).or_default().clone()
+        };
+        let actual = answer
+            .get_or_init(|| async {
+                env.gate
+                    .read(&key, || async {
+                        let out = clients.sts.get_caller_identity().send().await?;
+                        Ok(out.account().unwrap_or_default().to_string())
+                    })
+                    .await
+            })
+            .await
+            .clone()
+            .map_err(|error| TargetProblem::Call {
+                target: key.clone(),
+                operation: "sts:GetCallerIdentity",
+                error,
+            })?;
+        if t.account == actual.as_str() {
+            Ok(())
+        } else {
+            Err(TargetProblem::WrongAccount {
+                target: key,
+                actual,
+            })
+        }
     }
 }

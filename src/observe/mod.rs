@@ -17,6 +17,7 @@ pub use target::list_tags_once;
 use crate::call::{Environment, pool};
 use crate::model::{Target, TargetKey};
 use crate::resolve::Resolved;
+use identity::Identities;
 use std::collections::BTreeMap;
 
 /// Observe every target; problems that are the manifest's or the credentials' fault (wrong
@@ -25,11 +26,14 @@ pub async fn observe(env: &Environment, resolved: &Resolved) -> Result<LiveState
     let wanted = resolved.by_target();
     let declared = resolved.keys_by_target();
     let (none, no_keys) = (Vec::new(), Vec::new());
+    let identities = Identities::default();
     let results = pool::bounded(&resolved.targets, env.concurrency, |t| async {
         let wanted = wanted.get(&t.key()).unwrap_or(&none);
         let declared = declared.get(&t.key()).unwrap_or(&no_keys);
         let result = match env.clients(&t.key()) {
-            Ok(clients) => target::observe_target(env, clients, t, wanted, declared).await,
+            Ok(clients) => {
+                target::observe_target(env, &identities, clients, t, wanted, declared).await
+            }
             Err(error) => Err(vec![no_client(t, error)]),
         };
         (t.key(), result)
@@ -66,9 +70,10 @@ pub async fn verify(
     env: &Environment,
     targets: &[Target],
 ) -> Result<BTreeMap<TargetKey, Blocked>, ObserveError> {
+    let identities = &Identities::default();
     let results = pool::bounded(targets, env.concurrency, |t| async move {
         let result = match env.clients(&t.key()) {
-            Ok(clients) => identity::verify_identity(env, clients, t).await,
+            Ok(clients) => identities.verify(env, clients, t).await,
             Err(error) => Err(no_client(t, error)),
         };
         (t.key(), result)

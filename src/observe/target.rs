@@ -1,19 +1,26 @@
 //! Observe one target: its identity, ListDomains (all pages), the tags of the manifest's domains
-//! and the KMS keys the manifest names or declares, each call through the gate.
+//! and the KMS keys the manifest names or declares, each call through the gate, independent
+//! calls at once.
 
 use super::error::TargetProblem;
-use super::identity::verify_identity;
+use super::identity::Identities;
 use super::keys::describe_key;
 use super::live::{KeyState, LiveDomain, LiveTarget};
 use super::policy::get_policy;
 use crate::aws::{CallError, Clients};
 use crate::call::Environment;
-use crate::model::{MANAGED_KEY_ALIAS, TagSet, Target, alias_in, is_managed_alias};
+use crate::model::{MANAGED_KEY_ALIAS, TagSet, Target, TargetKey, alias_in, is_managed_alias};
 use crate::resolve::{Desired, DesiredKey};
+use futures::future::join_all;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// One target's observation. Reads that do not depend on each other are asked at once (the
+/// gate bounds what is in flight and paces the target): at organisation scale a run is bound by
+/// round trips, so a target costs two of them (identity, domains and keys; then the tags and
+/// policies of the manifest's domains), not one per call.
 pub async fn observe_target(
     env: &Environment,
+    identities: &Identities,
     clients: &Clients,
     t: &Target,
     wanted: &[&Desired],
@@ -22,24 +29,125 @@ pub async fn observe_target(
     let key = t.key();
     let call_problem = |operation: &'static str| {
         let target = key.clone();
-        move |error: CallError| {
-            vec![TargetProblem::Call {
-                target,
-                operation,
-                error,
-            }]
+        move |error: CallError| TargetProblem::Call {
+            target,
+            operation,
+            error,
         }
     };
-    verify_identity(env, clients, t)
-        .await
-        .map_err(|p| vec![p])?;
+    // The declared aliases (missing is a state: the plan creates them), then every other
+    // reference the domains make, each asked once.
+    let mut refs: Vec<&str> = declared.iter().map(|k| k.alias.as_str()).collect();
+    let named: BTreeSet<&str> = wanted
+        .iter()
+        .filter_map(|d| d.encryption_key.as_deref())
+        .filter(|r| !is_managed_alias(r) && !refs.contains(r))
+        .collect();
+    refs.extend(named);
+    let (identity, listed, described) = tokio::join!(
+        identities.verify(env, clients, t),
+        list_domains(env, clients, &key),
+        join_all(refs.iter().map(|r| describe_key(env, clients, &key, r))),
+    );
+    // An identity that is not the target's wins over whatever the other reads found.
+    identity.map_err(|p| vec![p])?;
+    let mut live = LiveTarget {
+        domains: listed.map_err(|e| vec![call_problem("codeartifact:ListDomains")(e)])?,
+        ..LiveTarget::default()
+    };
+    for (r, state) in refs.iter().zip(described) {
+        let state = state.map_err(|e| vec![call_problem("kms:DescribeKey")(e)])?;
+        live.keys.insert(r.to_string(), state);
+    }
+    let is_declared =
+        |r: &str| alias_in(r, &key).is_some_and(|alias| declared.iter().any(|k| k.alias == alias));
+    let mut problems = Vec::new();
+    for (r, state) in &live.keys {
+        let why = match state {
+            KeyState::Symmetric { .. } => None,
+            // A key the manifest declares here is created before the domains that name it.
+            KeyState::NotFound if is_declared(r) => None,
+            KeyState::NotFound => Some("does not exist".to_string()),
+            KeyState::Unusable { arn, spec } => {
+                Some(format!("({arn}) is {spec}, not a symmetric encryption key"))
+            }
+        };
+        if let Some(why) = why {
+            for d in wanted
+                .iter()
+                .filter(|d| d.encryption_key.as_deref() == Some(r.as_str()))
+            {
+                problems.push(TargetProblem::Key {
+                    target: key.clone(),
+                    domain: d.address.name.clone(),
+                    key: r.to_string(),
+                    why: why.clone(),
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
 
-    let mut live = LiveTarget::default();
+    // The AWS-managed key is what a live domain that names no key should use: read only when
+    // such a domain exists (a create without a key learns it at apply, if it needs to).
+    let present: Vec<(&Desired, &str)> = wanted
+        .iter()
+        .filter_map(|d| {
+            live.domains
+                .get(&d.address.name)
+                .map(|l| (*d, l.arn.as_str()))
+        })
+        .collect();
+    let needs_managed = present
+        .iter()
+        .any(|(d, _)| d.encryption_key.as_deref().is_none_or(is_managed_alias));
+    // Only a domain that declares a policy has its policy read: at organisation scale the
+    // others would cost one read each for nothing.
+    let details = join_all(present.into_iter().map(|(d, arn)| async move {
+        let (tags, policy) = tokio::join!(list_tags(env, clients, t, arn), async {
+            match &d.policy {
+                Some(_) => get_policy(env, clients, t, &d.address.name).await,
+                None => Ok(None),
+            }
+        });
+        (d.address.name.as_str(), tags, policy)
+    }));
+    let managed = async {
+        match needs_managed {
+            true => describe_key(env, clients, &key, MANAGED_KEY_ALIAS)
+                .await
+                .map(|k| k.arn().map(str::to_owned)),
+            false => Ok(None),
+        }
+    };
+    let (details, managed) = tokio::join!(details, managed);
+    live.managed_key = managed.map_err(|e| vec![call_problem("kms:DescribeKey")(e)])?;
+    for (name, tags, policy) in details {
+        let tags = tags.map_err(|e| vec![call_problem("codeartifact:ListTagsForResource")(e)])?;
+        let policy =
+            policy.map_err(|e| vec![call_problem("codeartifact:GetDomainPermissionsPolicy")(e)])?;
+        if let Some(domain) = live.domains.get_mut(name) {
+            domain.tags = tags;
+            domain.policy = policy;
+        }
+    }
+    Ok(live)
+}
+
+/// ListDomains, every page (each page names the next, so they are asked one after another).
+async fn list_domains(
+    env: &Environment,
+    clients: &Clients,
+    key: &TargetKey,
+) -> Result<BTreeMap<String, LiveDomain>, CallError> {
+    let mut domains = BTreeMap::new();
     let mut token: Option<String> = None;
     loop {
         let page = env
             .gate
-            .read(&key, || async {
+            .read(key, || async {
                 Ok(clients
                     .codeartifact
                     .list_domains()
@@ -48,11 +156,10 @@ pub async fn observe_target(
                     .send()
                     .await?)
             })
-            .await
-            .map_err(call_problem("codeartifact:ListDomains"))?;
+            .await?;
         for d in page.domains() {
             if let (Some(name), Some(arn)) = (d.name(), d.arn()) {
-                live.domains.insert(
+                domains.insert(
                     name.to_string(),
                     LiveDomain {
                         arn: arn.to_string(),
@@ -65,82 +172,9 @@ pub async fn observe_target(
         }
         token = page.next_token().map(str::to_string);
         if token.is_none() {
-            break;
+            return Ok(domains);
         }
     }
-
-    for d in wanted {
-        let Some(domain) = live.domains.get_mut(&d.address.name) else {
-            continue;
-        };
-        domain.tags = list_tags(env, clients, t, &domain.arn)
-            .await
-            .map_err(call_problem("codeartifact:ListTagsForResource"))?;
-        // Only a domain that declares a policy has its policy read: at organisation scale the
-        // others would cost one read each for nothing.
-        if d.policy.is_some() {
-            domain.policy = get_policy(env, clients, t, &d.address.name)
-                .await
-                .map_err(call_problem("codeartifact:GetDomainPermissionsPolicy"))?;
-        }
-    }
-
-    // The declared aliases first (missing is a state: the plan creates them), then every other
-    // reference the domains make.
-    for k in declared {
-        let state = describe_key(env, clients, &key, &k.alias)
-            .await
-            .map_err(call_problem("kms:DescribeKey"))?;
-        live.keys.insert(k.alias.clone(), state);
-    }
-    let is_declared =
-        |r: &str| alias_in(r, &key).is_some_and(|alias| declared.iter().any(|k| k.alias == alias));
-    let refs: BTreeSet<&str> = wanted
-        .iter()
-        .filter_map(|d| d.encryption_key.as_deref())
-        .filter(|r| !is_managed_alias(r))
-        .collect();
-    let mut problems = Vec::new();
-    for r in refs {
-        let state = match live.keys.get(r) {
-            Some(state) => state.clone(),
-            None => describe_key(env, clients, &key, r)
-                .await
-                .map_err(call_problem("kms:DescribeKey"))?,
-        };
-        let why = match &state {
-            KeyState::Symmetric { .. } => None,
-            // A key the manifest declares here is created before the domains that name it.
-            KeyState::NotFound if is_declared(r) => None,
-            KeyState::NotFound => Some("does not exist".to_string()),
-            KeyState::Unusable { arn, spec } => {
-                Some(format!("({arn}) is {spec}, not a symmetric encryption key"))
-            }
-        };
-        if let Some(why) = why {
-            for d in wanted
-                .iter()
-                .filter(|d| d.encryption_key.as_deref() == Some(r))
-            {
-                problems.push(TargetProblem::Key {
-                    target: key.clone(),
-                    domain: d.address.name.clone(),
-                    key: r.to_string(),
-                    why: why.clone(),
-                });
-            }
-        }
-        live.keys.insert(r.to_string(), state);
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    live.managed_key = describe_key(env, clients, &key, MANAGED_KEY_ALIAS)
-        .await
-        .map_err(call_problem("kms:DescribeKey"))?
-        .arn()
-        .map(str::to_owned);
-    Ok(live)
 }
 
 /// ListTagsForResource of one domain through the gate (observe's reads).
