@@ -26,7 +26,7 @@ async fn an_assume_role_refused_by_sts_is_final_with_no_lost_answer() {
     let sdk = connection.target(&role, "111122223333", "us-east-1").await;
     let clients = Clients::new(&sdk);
     let err: CallError = clients
-        .codeartifact
+        .codeartifact()
         .list_domains()
         .send()
         .await

@@ -432,7 +432,7 @@ fn failed(report: DomainReport, e: CallError) -> Done {
 impl Run<'_> {
     async fn create(&self, call: &Call<'_>, wanted: &Wanted<'_>, mut report: DomainReport) -> Done {
         let name = &call.entry.address.name;
-        let codeartifact = &call.clients.codeartifact;
+        let codeartifact = call.clients.codeartifact();
         let sdk = sdk_tags(wanted.tags);
         let tried = self
             .write(call, || async {
@@ -516,7 +516,7 @@ impl Run<'_> {
     /// DescribeDomain, and the number of calls it took.
     async fn describe(&self, call: &Call<'_>) -> (Presence, u32) {
         let name = &call.entry.address.name;
-        let codeartifact = &call.clients.codeartifact;
+        let codeartifact = call.clients.codeartifact();
         let described = self
             .read(call, || async {
                 let out = codeartifact.describe_domain().domain(name).send().await?;
@@ -547,7 +547,7 @@ impl Run<'_> {
         document: &str,
         revision: Option<&str>,
     ) -> (u32, Result<(), PutFailed>) {
-        let codeartifact = &call.clients.codeartifact;
+        let codeartifact = call.clients.codeartifact();
         let address = &call.entry.address;
         let mut attempts = 0;
         // Without a revision AWS overwrites whatever is there: a policy someone put since the
@@ -595,7 +595,7 @@ impl Run<'_> {
 
     /// The domain's policy document now (`None`: it has none).
     async fn live_policy(&self, call: &Call<'_>) -> (u32, Result<Option<String>, CallError>) {
-        let codeartifact = &call.clients.codeartifact;
+        let codeartifact = call.clients.codeartifact();
         let address = &call.entry.address;
         let live = self
             .read(call, || async {
@@ -622,7 +622,7 @@ impl Run<'_> {
         arn: &str,
         step: &Step,
     ) -> (u32, Result<(), CallError>) {
-        let codeartifact = &call.clients.codeartifact;
+        let codeartifact = call.clients.codeartifact();
         let tried = match step {
             Step::SetTags { tags } => {
                 let set: TagSet = tags

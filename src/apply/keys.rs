@@ -109,7 +109,7 @@ pub(super) async fn make(
             interrupt,
             || async {
                 let out = clients
-                    .kms
+                    .kms()
                     .create_key()
                     .key_spec(aws_sdk_kms::types::KeySpec::SymmetricDefault)
                     .key_usage(aws_sdk_kms::types::KeyUsageType::EncryptDecrypt)
@@ -148,7 +148,7 @@ pub(super) async fn make(
             &Interrupt::never(),
             || async {
                 clients
-                    .kms
+                    .kms()
                     .create_alias()
                     .alias_name(&k.alias)
                     .target_key_id(&key_id)

@@ -9,6 +9,7 @@ use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvid
 use aws_sdk_codeartifact::config::Credentials;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 use tokio::sync::Mutex;
 
@@ -40,21 +41,40 @@ pub const ORGANIZATIONS_REGION: &str = "us-east-1";
 /// The account that `--local` uses for the caller (the endpoint's default account).
 pub const LOCAL_CALLER: &str = "000000000000";
 
-/// The clients for one (account, Region).
-#[derive(Clone, Debug)]
+/// The clients for one (account, Region), each built on first use: a client costs about 10 KB,
+/// and most targets never need all three (KMS only where keys are named or read, STS once per
+/// account).
+#[derive(Debug)]
 pub struct Clients {
-    pub codeartifact: aws_sdk_codeartifact::Client,
-    pub kms: aws_sdk_kms::Client,
-    pub sts: aws_sdk_sts::Client,
+    config: SdkConfig,
+    codeartifact: OnceLock<aws_sdk_codeartifact::Client>,
+    kms: OnceLock<aws_sdk_kms::Client>,
+    sts: OnceLock<aws_sdk_sts::Client>,
 }
 
 impl Clients {
     pub fn new(config: &SdkConfig) -> Self {
         Self {
-            codeartifact: aws_sdk_codeartifact::Client::new(config),
-            kms: aws_sdk_kms::Client::new(config),
-            sts: aws_sdk_sts::Client::new(config),
+            config: config.clone(),
+            codeartifact: OnceLock::new(),
+            kms: OnceLock::new(),
+            sts: OnceLock::new(),
         }
+    }
+
+    pub fn codeartifact(&self) -> &aws_sdk_codeartifact::Client {
+        self.codeartifact
+            .get_or_init(|| aws_sdk_codeartifact::Client::new(&self.config))
+    }
+
+    pub fn kms(&self) -> &aws_sdk_kms::Client {
+        self.kms
+            .get_or_init(|| aws_sdk_kms::Client::new(&self.config))
+    }
+
+    pub fn sts(&self) -> &aws_sdk_sts::Client {
+        self.sts
+            .get_or_init(|| aws_sdk_sts::Client::new(&self.config))
     }
 }
 

@@ -130,7 +130,10 @@ impl RetryPolicy {
                 slot = pacing.before() => slot,
             };
             tried.attempts += 1;
-            let outcome = tokio::time::timeout(self.attempt_timeout, op()).await;
+            // Boxed: the SDK's future is large, and only the calls in flight need one. Callers
+            // waiting for a slot (thousands, at organisation scale) then hold only their own
+            // small state.
+            let outcome = tokio::time::timeout(self.attempt_timeout, Box::pin(op())).await;
             drop(slot);
             let outcome = match outcome {
                 Ok(r) => r,

@@ -32,7 +32,7 @@ impl Identities {
             .get_or_init(|| async {
                 env.gate
                     .read(&key, || async {
-                        let out = clients.sts.get_caller_identity().send().await?;
+                        let out = clients.sts().get_caller_identity().send().await?;
                         Ok(out.account().unwrap_or_default().to_string())
                     })
                     .await

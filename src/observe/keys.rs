@@ -20,7 +20,7 @@ pub async fn describe_key(
 /// One DescribeKey call, its answer as a key state (a missing key is a state, not an error).
 pub async fn describe_key_once(clients: &Clients, key_ref: &str) -> Result<KeyState, CallError> {
     let result: Result<_, CallError> = clients
-        .kms
+        .kms()
         .describe_key()
         .key_id(key_ref)
         .send()

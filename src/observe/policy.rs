@@ -16,7 +16,7 @@ pub async fn get_policy(
         .gate
         .read(&t.key(), || async {
             let out = clients
-                .codeartifact
+                .codeartifact()
                 .get_domain_permissions_policy()
                 .domain(name)
                 .domain_owner(t.account.as_str())

@@ -149,7 +149,7 @@ async fn list_domains(
             .gate
             .read(key, || async {
                 Ok(clients
-                    .codeartifact
+                    .codeartifact()
                     .list_domains()
                     .max_results(1000)
                     .set_next_token(token.clone())
@@ -192,7 +192,7 @@ async fn list_tags(
 /// One ListTagsForResource call, as a tag set (observe's reads and apply's reconciliation).
 pub async fn list_tags_once(clients: &Clients, arn: &str) -> Result<TagSet, CallError> {
     let out = clients
-        .codeartifact
+        .codeartifact()
         .list_tags_for_resource()
         .resource_arn(arn)
         .send()
