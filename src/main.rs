@@ -3,6 +3,12 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc: at organisation scale a run is tens of thousands of SDK calls, each a few hundred
+/// small allocations; glibc's malloc was a fifth of the client's CPU (BENCHMARKS.md). Built
+/// without transparent huge pages, which held the peak RSS 20-30 MB higher.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Before anything can print: the environment's credentials never appear in any output.
     provision::output::register_secrets_from_env();
