@@ -93,6 +93,9 @@ struct Measured {
     peak_rps: u64,
     /// CPU time of the endpoint's threads while the load ran.
     endpoint_cpu: Duration,
+    /// Connections the kernel dropped from a full listen queue while the load ran (for the
+    /// whole network namespace); each costs its client a resent SYN a second later.
+    listen_overflows: u64,
 }
 
 fn account(i: usize) -> String {
@@ -197,9 +200,9 @@ fn main() {
     );
     println!();
     println!(
-        "| operation | state | client | added latency | concurrency | requests | errors | seconds | requests/s | p50 ms | p99 ms | endpoint peak_rps | endpoint CPU µs/request |"
+        "| operation | state | client | added latency | concurrency | requests | errors | seconds | requests/s | p50 ms | p99 ms | endpoint peak_rps | endpoint CPU µs/request | listen overflows |"
     );
-    println!("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         println!("{r}");
     }
@@ -249,7 +252,7 @@ fn row(label: &str, m: &Measured) -> String {
     };
     let secs = m.elapsed.as_secs_f64();
     format!(
-        "{label} {} | {} | {secs:.2} | {:.0} | {:.2} | {:.2} | {} | {:.0} |",
+        "{label} {} | {} | {secs:.2} | {:.0} | {:.2} | {:.2} | {} | {:.0} | {} |",
         m.done,
         m.errors,
         m.done as f64 / secs,
@@ -257,7 +260,23 @@ fn row(label: &str, m: &Measured) -> String {
         pct(0.99),
         m.peak_rps,
         m.endpoint_cpu.as_secs_f64() * 1e6 / m.done.max(1) as f64,
+        m.listen_overflows,
     )
+}
+
+/// `TcpExt: ListenOverflows` of `/proc/net/netstat` (0 where it cannot be read).
+fn listen_overflows() -> u64 {
+    let netstat = std::fs::read_to_string("/proc/net/netstat").unwrap_or_default();
+    let mut lines = netstat.lines().filter(|l| l.starts_with("TcpExt:"));
+    let (Some(names), Some(values)) = (lines.next(), lines.next()) else {
+        return 0;
+    };
+    names
+        .split_whitespace()
+        .zip(values.split_whitespace())
+        .find(|(name, _)| *name == "ListenOverflows")
+        .and_then(|(_, value)| value.parse().ok())
+        .unwrap_or(0)
 }
 
 /// CPU time of the endpoint runtime's threads so far (`/proc/self/task/*/schedstat`, in ns).
@@ -311,11 +330,13 @@ async fn scenario(endpoint: &tokio::runtime::Handle, s: Scenario, bounds: Bounds
         });
     }
     let cpu = endpoint_cpu();
+    let overflows = listen_overflows();
     let mut m = match s.driver {
         Driver::Sdk => run_sdk(&running, s.op, &tokens, s.concurrency, bounds).await,
         Driver::Lean => run_lean(&running, s.op, &tokens, s.concurrency, bounds).await,
     };
     m.endpoint_cpu = endpoint_cpu().saturating_sub(cpu);
+    m.listen_overflows = listen_overflows().saturating_sub(overflows);
     m.peak_rps = peak_rps(running.addr(), s.op).await;
     running.shutdown().await;
     m
@@ -535,6 +556,7 @@ async fn collect(mut tasks: tokio::task::JoinSet<(Vec<u32>, usize)>, start: Inst
         latencies_us,
         peak_rps: 0,
         endpoint_cpu: Duration::ZERO,
+        listen_overflows: 0,
     }
 }
 
