@@ -293,7 +293,8 @@ async fn authenticated(
         Err(e) => return Ok(Err((protocol, e))),
     };
     let second = now as i64;
-    let record = |outcome: &str| ctx.stats.record(&call.account, second, op.name(), outcome);
+    let record =
+        |outcome: &'static str| ctx.stats.record(&call.account, second, op.name(), outcome);
     let (fault, latency) = ctx.faults.decide(&call.account);
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
