@@ -266,7 +266,13 @@ async fn authenticated(
         Ok(i) => i,
         Err(e) => return refuse(protocol, e),
     };
-    if let Err(e) = sigv4::verify(&raw, &claim, &identity.secret, now as i64) {
+    if let Err(e) = sigv4::verify(
+        &raw,
+        &claim,
+        &identity.secret,
+        now as i64,
+        &ctx.signing_keys,
+    ) {
         return refuse(protocol, auth::auth_error(protocol, &e));
     }
     let call = Call {
