@@ -121,3 +121,34 @@ fn shared<'s>(
 fn not_found(name: &str) -> ApiError {
     ApiError::not_found("domain", name, format!("Domain {name} does not exist"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The typed summary is the member-for-member answer `json!` built before (in its order).
+    #[test]
+    fn a_typed_summary_is_the_json_summary() {
+        let d = Domain {
+            name: "my-domain".into(),
+            owner: "111122223333".into(),
+            region: "eu-west-1".into(),
+            created_time: 1_795_916_493.125,
+            encryption_key: "arn:aws:kms:eu-west-1:111122223333:key/k".into(),
+            repository_count: 0,
+            asset_size_bytes: 0,
+            tags: vec![("team".into(), "a \"quoted\" value".into())],
+            policy: None,
+        };
+        let expected = json!({
+            "name": d.name,
+            "owner": d.owner,
+            "arn": domain_arn(&d),
+            "status": "Active",
+            "createdTime": d.created_time,
+            "encryptionKey": d.encryption_key,
+        });
+        let typed = serde_json::to_string(&Summary(Arc::new(d))).unwrap();
+        assert_eq!(typed, expected.to_string());
+    }
+}
