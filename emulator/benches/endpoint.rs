@@ -376,7 +376,10 @@ async fn populate(running: &Running) -> Vec<Option<String>> {
 }
 
 async fn sdk_clients(url: &str, accounts: &[String]) -> Vec<aws_sdk_codeartifact::Client> {
-    // One HTTP client (connection pool) shared by the per-account clients.
+    // One SdkConfig for the per-account clients, as the engine has one per Region. It sets no
+    // HTTP client, so each client builds its own connection pool, as the engine's do today
+    // (with `.http_client(..)` set here, 1 000 accounts at 256 in flight open 257 connections
+    // instead of about 1 000).
     let shared = aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(url)
         .region(Region::new(REGION))
