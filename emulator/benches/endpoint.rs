@@ -1,9 +1,12 @@
 //! Endpoint throughput: CreateDomain and ListDomains requests/s over loopback, driven by the real AWS SDK client and by a lean pre-signed HTTP/1.1 load generator.
 //!
-//! `cargo bench -p provision-emulator --bench endpoint [-- --quick]` (or `BENCH_QUICK=1`).
+//! `cargo bench -p provision-emulator --bench endpoint [-- --quick] [WORD…]` (or `BENCH_QUICK=1`);
+//! WORDs keep only the rows whose label contains one of them (e.g. `1024`, `latency`).
 //! Every request is SigV4-signed and verified by the endpoint. Each scenario runs against a
-//! fresh endpoint with no quotas, in memory or with a `--state` journal in a temporary
-//! directory, and is bounded by a request count and a time cap. Prints a markdown table.
+//! fresh endpoint, in memory or with a `--state` journal in a temporary directory, and is
+//! bounded by a request count and a time cap. The endpoint runs on its own tokio runtime,
+//! whose threads are named, so that its CPU time is read apart from the client's (as if it
+//! were a separate process). Prints a markdown table.
 
 use aws_config::{BehaviorVersion, Region, retry::RetryConfig};
 use aws_credential_types::Credentials;
@@ -31,10 +34,23 @@ const LIST_ACCOUNT: &str = "222233334444";
 /// Domains listed, and the page size asked for.
 const LIST_DOMAINS: usize = 1000;
 const PAGE: usize = 100;
+/// The organisation-scale shape: this many accounts with AWS's domain quota of 10 each.
+const ORG_ACCOUNTS: usize = 1000;
+const ORG_DOMAINS_PER_ACCOUNT: usize = 10;
+/// The name of the endpoint runtime's threads, whose CPU time is the endpoint's.
+const ENDPOINT_THREAD: &str = "endpoint";
+/// `--latency 50..150`, as an organisation-scale run is measured with.
+const LATENCY: provision_emulator::Latency = provision_emulator::Latency {
+    min_ms: 50,
+    max_ms: 150,
+};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Op {
+    /// CreateDomain over 16 accounts, no quotas.
     Create,
+    /// CreateDomain of 10 domains in each of 1 000 accounts, AWS's quotas on.
+    CreateOrg,
     List,
 }
 
@@ -57,6 +73,17 @@ struct Bounds {
     cap: Duration,
 }
 
+/// One row of the table.
+#[derive(Clone, Copy)]
+struct Scenario {
+    op: Op,
+    storage: Storage,
+    driver: Driver,
+    concurrency: usize,
+    /// `--latency 50..150` on the endpoint.
+    latency: bool,
+}
+
 /// What one scenario measured.
 struct Measured {
     done: usize,
@@ -64,15 +91,69 @@ struct Measured {
     elapsed: Duration,
     latencies_us: Vec<u32>,
     peak_rps: u64,
+    /// CPU time of the endpoint's threads while the load ran.
+    endpoint_cpu: Duration,
+    /// Connections the kernel dropped from a full listen queue while the load ran (for the
+    /// whole network namespace); each costs its client a resent SYN a second later.
+    listen_overflows: u64,
 }
 
 fn account(i: usize) -> String {
     format!("{:012}", 100_000_000_000 + i % CREATE_ACCOUNTS)
 }
 
+fn org_account(i: usize) -> String {
+    format!("{:012}", 500_000_000_000 + i % ORG_ACCOUNTS)
+}
+
+/// The table's rows: the original 16 to compare with earlier runs, then many connections,
+/// then `--latency 50..150` (where requests/s should be about concurrency ÷ 0.1 s), then the
+/// organisation-scale shape.
+fn scenarios() -> Vec<Scenario> {
+    let mut out = Vec::new();
+    let row = |op, storage, driver, concurrency, latency| Scenario {
+        op,
+        storage,
+        driver,
+        concurrency,
+        latency,
+    };
+    for op in [Op::Create, Op::List] {
+        for storage in [Storage::Memory, Storage::Journal] {
+            for driver in [Driver::Sdk, Driver::Lean] {
+                for concurrency in [16, 64] {
+                    out.push(row(op, storage, driver, concurrency, false));
+                }
+            }
+        }
+    }
+    for latency in [false, true] {
+        for op in [Op::Create, Op::List] {
+            for concurrency in [256, 1024] {
+                out.push(row(op, Storage::Memory, Driver::Lean, concurrency, latency));
+            }
+        }
+    }
+    for latency in [false, true] {
+        out.push(row(
+            Op::CreateOrg,
+            Storage::Memory,
+            Driver::Lean,
+            1024,
+            latency,
+        ));
+    }
+    out.push(row(Op::CreateOrg, Storage::Memory, Driver::Sdk, 256, true));
+    out.push(row(Op::List, Storage::Memory, Driver::Sdk, 256, true));
+    out
+}
+
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick")
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick")
         || std::env::var("BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+    // `cargo bench` passes `--bench`; other flags are not row filters either.
+    let words: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let bounds = if quick {
         Bounds {
             requests: 2_000,
@@ -84,24 +165,28 @@ fn main() {
             cap: Duration::from_secs(8),
         }
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let client = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    // As many threads as `provision emulator` gets (one per CPU).
+    let endpoint = tokio::runtime::Builder::new_multi_thread()
+        .thread_name(ENDPOINT_THREAD)
         .enable_all()
         .build()
         .expect("tokio runtime");
     let load_before = loadavg();
     let mut rows = Vec::new();
-    runtime.block_on(async {
-        for op in [Op::Create, Op::List] {
-            for storage in [Storage::Memory, Storage::Journal] {
-                for driver in [Driver::Sdk, Driver::Lean] {
-                    for concurrency in [16, 64] {
-                        let m = scenario(op, storage, driver, concurrency, bounds).await;
-                        let row = row(op, storage, driver, concurrency, &m);
-                        eprintln!("{row}");
-                        rows.push(row);
-                    }
-                }
+    client.block_on(async {
+        for s in scenarios() {
+            let label = label(s);
+            if !words.is_empty() && !words.iter().any(|w| label.contains(w.as_str())) {
+                continue;
             }
+            let m = scenario(endpoint.handle(), s, bounds).await;
+            let row = row(&label, &m);
+            eprintln!("{row}");
+            rows.push(row);
         }
     });
     println!();
@@ -115,9 +200,9 @@ fn main() {
     );
     println!();
     println!(
-        "| operation | state | client | concurrency | requests | errors | seconds | requests/s | p50 ms | p99 ms | endpoint peak_rps |"
+        "| operation | state | client | added latency | concurrency | requests | errors | seconds | requests/s | p50 ms | p99 ms | endpoint peak_rps | endpoint CPU µs/request | listen overflows |"
     );
-    println!("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         println!("{r}");
     }
@@ -129,7 +214,33 @@ fn loadavg() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-fn row(op: Op, storage: Storage, driver: Driver, concurrency: usize, m: &Measured) -> String {
+/// The first five columns of a row; filters match against it.
+fn label(s: Scenario) -> String {
+    format!(
+        "| {} | {} | {} | {} | {} |",
+        match s.op {
+            Op::Create => "CreateDomain",
+            Op::CreateOrg => "CreateDomain (1000 accounts × 10, AWS quotas)",
+            Op::List => "ListDomains (100 of 1000)",
+        },
+        match s.storage {
+            Storage::Memory => "in-memory",
+            Storage::Journal => "--state journal",
+        },
+        match s.driver {
+            Driver::Sdk => "aws-sdk-codeartifact",
+            Driver::Lean => "pre-signed hyper http1",
+        },
+        if s.latency {
+            "latency 50..150 ms"
+        } else {
+            "none"
+        },
+        s.concurrency,
+    )
+}
+
+fn row(label: &str, m: &Measured) -> String {
     let mut lat = m.latencies_us.clone();
     lat.sort_unstable();
     let pct = |p: f64| -> f64 {
@@ -141,57 +252,92 @@ fn row(op: Op, storage: Storage, driver: Driver, concurrency: usize, m: &Measure
     };
     let secs = m.elapsed.as_secs_f64();
     format!(
-        "| {} | {} | {} | {concurrency} | {} | {} | {secs:.2} | {:.0} | {:.2} | {:.2} | {} |",
-        match op {
-            Op::Create => "CreateDomain",
-            Op::List => "ListDomains (100 of 1000)",
-        },
-        match storage {
-            Storage::Memory => "in-memory",
-            Storage::Journal => "--state journal",
-        },
-        match driver {
-            Driver::Sdk => "aws-sdk-codeartifact",
-            Driver::Lean => "pre-signed hyper http1",
-        },
+        "{label} {} | {} | {secs:.2} | {:.0} | {:.2} | {:.2} | {} | {:.0} | {} |",
         m.done,
         m.errors,
         m.done as f64 / secs,
         pct(0.50),
         pct(0.99),
         m.peak_rps,
+        m.endpoint_cpu.as_secs_f64() * 1e6 / m.done.max(1) as f64,
+        m.listen_overflows,
     )
 }
 
-/// One fresh endpoint, set up for `op`, loaded by `driver` with `concurrency` in flight.
-async fn scenario(
-    op: Op,
-    storage: Storage,
-    driver: Driver,
-    concurrency: usize,
-    bounds: Bounds,
-) -> Measured {
+/// `TcpExt: ListenOverflows` of `/proc/net/netstat` (0 where it cannot be read).
+fn listen_overflows() -> u64 {
+    let netstat = std::fs::read_to_string("/proc/net/netstat").unwrap_or_default();
+    let mut lines = netstat.lines().filter(|l| l.starts_with("TcpExt:"));
+    let (Some(names), Some(values)) = (lines.next(), lines.next()) else {
+        return 0;
+    };
+    names
+        .split_whitespace()
+        .zip(values.split_whitespace())
+        .find(|(name, _)| *name == "ListenOverflows")
+        .and_then(|(_, value)| value.parse().ok())
+        .unwrap_or(0)
+}
+
+/// CPU time of the endpoint runtime's threads so far (`/proc/self/task/*/schedstat`, in ns).
+fn endpoint_cpu() -> Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    let mut nanos = 0;
+    for task in tasks.flatten() {
+        let path = task.path();
+        let ours = std::fs::read_to_string(path.join("comm"))
+            .is_ok_and(|comm| comm.trim_end() == ENDPOINT_THREAD);
+        if !ours {
+            continue;
+        }
+        nanos += std::fs::read_to_string(path.join("schedstat"))
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    Duration::from_nanos(nanos)
+}
+
+/// One fresh endpoint (on the endpoint runtime), set up for the scenario, loaded by its driver.
+async fn scenario(endpoint: &tokio::runtime::Handle, s: Scenario, bounds: Bounds) -> Measured {
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut config = Config::default();
-    config.quotas.write_tps = 0;
-    config.quotas.read_tps = 0;
-    config.quotas.domain_quota = 0;
-    if storage == Storage::Journal {
+    if s.op != Op::CreateOrg {
+        config.quotas.write_tps = 0;
+        config.quotas.read_tps = 0;
+        config.quotas.domain_quota = 0;
+    }
+    if s.storage == Storage::Journal {
         config.state = Some(dir.path().to_path_buf());
     }
-    let running = provision_emulator::start(config)
+    let running = endpoint
+        .spawn(provision_emulator::start(config))
         .await
+        .expect("endpoint task")
         .expect("endpoint starts");
-    let tokens = if op == Op::List {
+    let tokens = if s.op == Op::List {
         populate(&running).await
     } else {
         Vec::new()
     };
-    let mut m = match driver {
-        Driver::Sdk => run_sdk(&running, op, &tokens, concurrency, bounds).await,
-        Driver::Lean => run_lean(&running, op, &tokens, concurrency, bounds).await,
+    // Latency is set once the listed domains are in, so that populating stays quick.
+    if s.latency {
+        running.set_faults(provision_emulator::Faults {
+            latency: Some(LATENCY),
+            ..provision_emulator::Faults::default()
+        });
+    }
+    let cpu = endpoint_cpu();
+    let overflows = listen_overflows();
+    let mut m = match s.driver {
+        Driver::Sdk => run_sdk(&running, s.op, &tokens, s.concurrency, bounds).await,
+        Driver::Lean => run_lean(&running, s.op, &tokens, s.concurrency, bounds).await,
     };
-    m.peak_rps = peak_rps(running.addr(), op).await;
+    m.endpoint_cpu = endpoint_cpu().saturating_sub(cpu);
+    m.listen_overflows = listen_overflows().saturating_sub(overflows);
+    m.peak_rps = peak_rps(running.addr(), s.op).await;
     running.shutdown().await;
     m
 }
@@ -230,7 +376,10 @@ async fn populate(running: &Running) -> Vec<Option<String>> {
 }
 
 async fn sdk_clients(url: &str, accounts: &[String]) -> Vec<aws_sdk_codeartifact::Client> {
-    // One HTTP client (connection pool) shared by the per-account clients.
+    // One SdkConfig for the per-account clients, as the engine has one per Region. It sets no
+    // HTTP client, so each client builds its own connection pool, as the engine's do today
+    // (with `.http_client(..)` set here, 1 000 accounts at 256 in flight open 257 connections
+    // instead of about 1 000).
     let shared = aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(url)
         .region(Region::new(REGION))
@@ -265,8 +414,10 @@ async fn run_sdk(
 ) -> Measured {
     let accounts: Vec<String> = match op {
         Op::Create => (0..CREATE_ACCOUNTS).map(account).collect(),
+        Op::CreateOrg => (0..ORG_ACCOUNTS).map(org_account).collect(),
         Op::List => vec![LIST_ACCOUNT.to_string()],
     };
+    let requests = requests(op, bounds);
     let clients = Arc::new(sdk_clients(&running.url(), &accounts).await);
     let tokens = Arc::new(tokens.to_vec());
     let next = Arc::new(AtomicUsize::new(0));
@@ -280,7 +431,7 @@ async fn run_sdk(
             let mut errors = 0;
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= bounds.requests || Instant::now() >= deadline {
+                if i >= requests || Instant::now() >= deadline {
                     break;
                 }
                 let t = Instant::now();
@@ -288,6 +439,12 @@ async fn run_sdk(
                     Op::Create => clients[i % clients.len()]
                         .create_domain()
                         .domain(format!("sdk-{i}"))
+                        .send()
+                        .await
+                        .is_ok(),
+                    Op::CreateOrg => clients[i % clients.len()]
+                        .create_domain()
+                        .domain(org_domain(i))
                         .send()
                         .await
                         .is_ok(),
@@ -317,13 +474,27 @@ async fn run_lean(
     bounds: Bounds,
 ) -> Measured {
     let addr = running.addr();
-    let requests: Vec<_> = (0..bounds.requests)
+    let requests: Vec<_> = (0..requests(op, bounds))
         .map(|i| match op {
             Op::Create => create_request(addr, &account(i), &format!("lean-{i}")),
+            Op::CreateOrg => create_request(addr, &org_account(i), &org_domain(i)),
             Op::List => list_request(addr, tokens[i % tokens.len()].as_deref()),
         })
         .collect();
     drive(addr, requests, concurrency, bounds.cap).await
+}
+
+/// How many requests a scenario sends: the organisation has only so many domains to create.
+fn requests(op: Op, bounds: Bounds) -> usize {
+    match op {
+        Op::CreateOrg => bounds.requests.min(ORG_ACCOUNTS * ORG_DOMAINS_PER_ACCOUNT),
+        Op::Create | Op::List => bounds.requests,
+    }
+}
+
+/// Request `i` of the organisation shape creates this domain in `org_account(i)`.
+fn org_domain(i: usize) -> String {
+    format!("domain-{}", i / ORG_ACCOUNTS)
 }
 
 async fn drive(
@@ -387,6 +558,8 @@ async fn collect(mut tasks: tokio::task::JoinSet<(Vec<u32>, usize)>, start: Inst
         elapsed: start.elapsed(),
         latencies_us,
         peak_rps: 0,
+        endpoint_cpu: Duration::ZERO,
+        listen_overflows: 0,
     }
 }
 
@@ -450,7 +623,7 @@ fn signed(addr: SocketAddr, account: &str, path: &str, body: &str) -> Request<Fu
 /// The endpoint's own busiest second for `op`, summed over accounts (`GET /_emulator/stats`).
 async fn peak_rps(addr: SocketAddr, op: Op) -> u64 {
     let name = match op {
-        Op::Create => "CreateDomain",
+        Op::Create | Op::CreateOrg => "CreateDomain",
         Op::List => "ListDomains",
     };
     let stream = TcpStream::connect(addr).await.expect("connect");

@@ -105,7 +105,7 @@ fn patch_domain(
                 format!("Domain {name} not found in {account}/{region}"),
             ));
         };
-        let mut domain = domain.clone();
+        let mut domain = crate::records::Domain::clone(domain);
         if let Some(n) = repository_count {
             domain.repository_count = u32::try_from(n).map_err(|_| {
                 ApiError::new(400, "ValidationException", "repositoryCount is too large")

@@ -57,12 +57,13 @@ impl Default for Config {
 }
 
 /// What one client may hold of the endpoint, so that connections that never finish (or
-/// requests that never verify) cannot exhaust it. Generous enough for a provisioning run at
-/// hundreds of concurrent requests; short timeouts are for tests.
+/// requests that never verify) cannot exhaust it. Generous enough for a provisioning run with
+/// thousands of requests in flight (an SDK client opens a connection per request in flight,
+/// and a run has one per Region); short timeouts are for tests.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Limits {
     /// Open connections at most; further clients wait in the listen queue (idle ones are closed to make room).
-    #[arg(long, default_value_t = 1024, value_name = "N")]
+    #[arg(long, default_value_t = 4096, value_name = "N")]
     pub max_connections: usize,
     /// Seconds a connection may stay open with no request in progress and nothing sent.
     #[arg(long, default_value = "60", value_name = "SECONDS", value_parser = parse_seconds)]
@@ -87,7 +88,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_connections: 1024,
+            max_connections: 4096,
             idle_timeout: Duration::from_secs(60),
             header_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(30),

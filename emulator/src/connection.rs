@@ -19,7 +19,8 @@ use hyper_util::rt::TokioIo;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -34,61 +35,88 @@ pub const PRESSURE_GRACE: Duration = Duration::from_secs(1);
 /// are a few KiB; bodies are streamed out of it, so only the total of connections matters.
 const READ_BUFFER: usize = 64 << 10;
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Phase {
     Idle(Instant),
     Head(Instant),
     Busy,
 }
 
-/// What the watchdog of one connection knows of it.
+/// The phase in one word: its kind in the top two bits, when it began (microseconds after the
+/// connection opened) in the rest.
+const KIND: u64 = 3 << 62;
+const IDLE: u64 = 0;
+const HEAD: u64 = 1 << 62;
+const BUSY: u64 = 2 << 62;
+
+/// What the watchdog of one connection knows of it. Changing the phase is a store, and reading
+/// a request's bytes a load: the watchdog is not woken by them but looks when a deadline could
+/// have passed (see `serve`), because waking it on every read and every request cost each
+/// request a lock, a notification and a new timer.
 struct Watch {
-    phase: Mutex<Phase>,
-    changed: Notify,
+    opened: Instant,
+    phase: AtomicU64,
 }
 
 impl Watch {
     fn new() -> Arc<Self> {
         Arc::new(Self {
-            phase: Mutex::new(Phase::Idle(Instant::now())),
-            changed: Notify::new(),
+            opened: Instant::now(),
+            phase: AtomicU64::new(IDLE),
         })
     }
 
-    fn phase(&self) -> std::sync::MutexGuard<'_, Phase> {
-        self.phase.lock().unwrap_or_else(|p| p.into_inner())
+    fn stamp(&self) -> u64 {
+        u64::try_from(self.opened.elapsed().as_micros()).unwrap_or(u64::MAX) & !KIND
     }
 
-    fn set(&self, phase: Phase) {
-        *self.phase() = phase;
-        self.changed.notify_one();
+    // Only the connection's own task reads and writes the phase (hyper calls the reader and
+    // the service from within its poll), so relaxed ordering suffices.
+    fn set(&self, kind: u64) {
+        self.phase.store(kind | self.stamp(), Ordering::Relaxed);
+    }
+
+    fn phase(&self) -> Phase {
+        let word = self.phase.load(Ordering::Relaxed);
+        let since = self.opened + Duration::from_micros(word & !KIND);
+        match word & KIND {
+            IDLE => Phase::Idle(since),
+            HEAD => Phase::Head(since),
+            _ => Phase::Busy,
+        }
     }
 
     fn bytes_arrived(&self) {
-        let mut phase = self.phase();
-        if let Phase::Idle(_) = *phase {
-            *phase = Phase::Head(Instant::now());
-            drop(phase);
-            self.changed.notify_one();
+        let word = self.phase.load(Ordering::Relaxed);
+        if word & KIND == IDLE {
+            self.set(HEAD);
         }
     }
 
     /// Marks the connection busy until the returned guard is dropped (the handler is done).
     fn busy(self: &Arc<Self>) -> BusyGuard {
-        self.set(Phase::Busy);
+        self.set(BUSY);
         BusyGuard(self.clone())
     }
 
     fn deadline(&self, limits: &Limits) -> Option<Instant> {
-        match *self.phase() {
+        match self.phase() {
             Phase::Idle(since) => Some(since + limits.idle_timeout),
             Phase::Head(since) => Some(since + limits.header_timeout),
             Phase::Busy => None,
         }
     }
 
+    /// When to look again: the current phase's deadline, or sooner, because a phase that
+    /// begins after `now` cannot end before `now` plus the shorter of the two timeouts.
+    fn next_look(&self, limits: &Limits, now: Instant) -> Instant {
+        let soonest_new = now + limits.idle_timeout.min(limits.header_timeout);
+        self.deadline(limits)
+            .map_or(soonest_new, |at| at.min(soonest_new))
+    }
+
     fn reclaimable(&self) -> bool {
-        matches!(*self.phase(), Phase::Idle(since) if since.elapsed() >= PRESSURE_GRACE)
+        matches!(self.phase(), Phase::Idle(since) if since.elapsed() >= PRESSURE_GRACE)
     }
 }
 
@@ -125,14 +153,9 @@ pub async fn serve<H, F, E>(
         .max_buf_size(READ_BUFFER)
         .serve_connection(io, service);
     tokio::pin!(conn);
+    let look = tokio::time::sleep_until(watch.next_look(limits, Instant::now()));
+    tokio::pin!(look);
     loop {
-        let deadline = watch.deadline(limits);
-        let expired = async {
-            match deadline {
-                Some(at) => tokio::time::sleep_until(at).await,
-                None => std::future::pending().await,
-            }
-        };
         tokio::select! {
             _ = conn.as_mut() => return,
             _ = stopped.changed() => {
@@ -140,11 +163,12 @@ pub async fn serve<H, F, E>(
                 let _ = conn.await;
                 return;
             }
-            _ = watch.changed.notified() => {}
-            _ = expired => {
-                if watch.deadline(limits).is_some_and(|at| at <= Instant::now()) {
+            _ = look.as_mut() => {
+                let now = Instant::now();
+                if watch.deadline(limits).is_some_and(|at| at <= now) {
                     return;
                 }
+                look.as_mut().reset(watch.next_look(limits, now));
             }
             _ = pressure.notified() => {
                 if watch.reclaimable() {
@@ -159,7 +183,7 @@ struct BusyGuard(Arc<Watch>);
 
 impl Drop for BusyGuard {
     fn drop(&mut self) {
-        self.0.set(Phase::Idle(Instant::now()));
+        self.0.set(IDLE);
     }
 }
 

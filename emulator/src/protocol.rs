@@ -1,6 +1,7 @@
 //! The three AWS wire protocols the endpoint speaks: how replies are encoded in each, and how each spells the errors all services share.
 
 use crate::error::ApiError;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// How a service encodes requests and responses (botocore's `metadata.protocol`).
@@ -108,21 +109,38 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub fn json(value: &Value) -> Self {
+    pub fn json(value: &impl Serialize) -> Self {
         Self::json_with(value, "application/json")
     }
 
     /// KMS and Organizations answer with the JSON 1.1 content type.
-    pub fn json11(value: &Value) -> Self {
+    pub fn json11(value: &impl Serialize) -> Self {
         Self::json_with(value, "application/x-amz-json-1.1")
     }
 
-    fn json_with(value: &Value, content_type: &'static str) -> Self {
-        Self {
-            status: 200,
-            content_type,
-            headers: Vec::new(),
-            body: value.to_string().into_bytes(),
+    fn json_with(value: &impl Serialize, content_type: &'static str) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(body) => Self {
+                status: 200,
+                content_type,
+                headers: Vec::new(),
+                body,
+            },
+            // Only a map with keys that are not strings fails; answers have none. Should one
+            // appear, the client gets a server error rather than the endpoint a panic.
+            Err(e) => {
+                let mut message = Map::new();
+                message.insert(
+                    "message".into(),
+                    Value::String(format!("the endpoint could not encode its answer: {e}")),
+                );
+                Self {
+                    status: 500,
+                    content_type,
+                    headers: Vec::new(),
+                    body: Value::Object(message).to_string().into_bytes(),
+                }
+            }
         }
     }
 

@@ -7,8 +7,9 @@ use std::sync::Mutex;
 pub struct RateLimiter {
     write_tps: u32,
     read_tps: u32,
-    /// (account, kind) → (second, requests counted in it).
-    windows: Mutex<HashMap<(String, Kind), (i64, u32)>>,
+    /// account → (second, requests counted in it) for writes and for reads. Keyed by account
+    /// alone so that a known account is found without allocating a key.
+    windows: Mutex<HashMap<String, [(i64, u32); 2]>>,
 }
 
 impl RateLimiter {
@@ -30,9 +31,16 @@ impl RateLimiter {
             return true;
         }
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        let w = windows
-            .entry((account.to_string(), kind))
-            .or_insert((now_secs, 0));
+        if !windows.contains_key(account) {
+            windows.insert(account.to_string(), [(now_secs, 0); 2]);
+        }
+        let Some(both) = windows.get_mut(account) else {
+            return true;
+        };
+        let w = &mut both[match kind {
+            Kind::Write => 0,
+            Kind::Read => 1,
+        }];
         if w.0 != now_secs {
             *w = (now_secs, 0);
         }

@@ -18,12 +18,16 @@ use hyper::{Request, Response};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 /// How long shutdown waits for in-flight requests.
 const DRAIN: Duration = Duration::from_secs(5);
+
+/// The kernel's queue of connections not yet accepted holds at least this many (the kernel
+/// caps it at `net.core.somaxconn`).
+const MIN_BACKLOG: usize = 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -98,12 +102,12 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         None => Store::in_memory(),
     };
     let seed = config.faults.seed.unwrap_or_else(rand::random);
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| StartError::Bind {
+    let listener = listen(config.listen, config.limits.max_connections).map_err(|source| {
+        StartError::Bind {
             addr: config.listen,
             source,
-        })?;
+        }
+    })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind {
         addr: config.listen,
         source,
@@ -119,6 +123,25 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         stop,
         task,
     })
+}
+
+/// Bind with a listen queue as deep as the connection cap. `TcpListener::bind` asks for 128:
+/// a client opening hundreds of connections at once (an SDK pool at high concurrency) then
+/// overflows it whenever the accept loop waits its turn on a busy runtime, the kernel drops
+/// the overflowing handshakes, and each of those clients waits a second for its SYN to be
+/// resent. Over the cap, clients are meant to wait in this queue, so it is at least as long.
+fn listen(addr: SocketAddr, max_connections: usize) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    // As `TcpListener::bind` does: a restarted endpoint can take its port back at once.
+    #[cfg(not(windows))]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    let backlog = u32::try_from(max_connections.max(MIN_BACKLOG)).unwrap_or(u32::MAX);
+    socket.listen(backlog)
 }
 
 async fn serve(listener: TcpListener, ctx: Arc<Ctx>, mut stopped: watch::Receiver<bool>) {
@@ -243,7 +266,13 @@ async fn authenticated(
         Ok(i) => i,
         Err(e) => return refuse(protocol, e),
     };
-    if let Err(e) = sigv4::verify(&raw, &claim, &identity.secret, now as i64) {
+    if let Err(e) = sigv4::verify(
+        &raw,
+        &claim,
+        &identity.secret,
+        now as i64,
+        &ctx.signing_keys,
+    ) {
         return refuse(protocol, auth::auth_error(protocol, &e));
     }
     let call = Call {
@@ -270,7 +299,8 @@ async fn authenticated(
         Err(e) => return Ok(Err((protocol, e))),
     };
     let second = now as i64;
-    let record = |outcome: &str| ctx.stats.record(&call.account, second, op.name(), outcome);
+    let record =
+        |outcome: &'static str| ctx.stats.record(&call.account, second, op.name(), outcome);
     let (fault, latency) = ctx.faults.decide(&call.account);
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;

@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::faults::FaultInjector;
 use crate::organizations;
 use crate::quota::RateLimiter;
+use crate::sigv4::SigningKeys;
 use crate::state::Store;
 use crate::stats::Stats;
 use hyper::http::{HeaderMap, Method};
@@ -22,6 +23,8 @@ pub struct Ctx {
     pub stats: Stats,
     /// Request-body bytes all connections may hold at once.
     pub buffered: Budget,
+    /// SigV4 signing keys derived so far, by secret and scope.
+    pub signing_keys: SigningKeys,
     /// The organisation Organizations serves (from `--organization`, or reloaded by a test).
     pub organization: organizations::Current,
     /// Identifiers (key ids, request ids, credentials). Separate from the fault generator
@@ -42,6 +45,7 @@ impl Ctx {
             limiter,
             stats,
             buffered,
+            signing_keys: SigningKeys::default(),
             organization: organizations::Current::default(),
             ids: Mutex::new(StdRng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15)),
         }

@@ -5,12 +5,14 @@ use crate::journal::{Journal, JournalError};
 use crate::records::{Alias, Domain, Key, Record, Session};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Everything one account has in one Region.
 #[derive(Debug, Default)]
 pub struct RegionState {
-    pub domains: BTreeMap<String, Domain>,
+    /// Shared, so that a listing takes its page under the lock as a few reference counts and
+    /// renders it after letting go.
+    pub domains: BTreeMap<String, Arc<Domain>>,
     pub keys: BTreeMap<String, Key>,
     pub aliases: BTreeMap<String, Alias>,
 }
@@ -27,7 +29,7 @@ impl State {
         self.regions.get(&(account.to_string(), region.to_string()))
     }
 
-    pub fn domain(&self, account: &str, region: &str, name: &str) -> Option<&Domain> {
+    pub fn domain(&self, account: &str, region: &str, name: &str) -> Option<&Arc<Domain>> {
         self.region(account, region)?.domains.get(name)
     }
 
@@ -44,7 +46,7 @@ impl State {
                 let (owner, region) = (d.owner.clone(), d.region.clone());
                 self.region_mut(&owner, &region)
                     .domains
-                    .insert(d.name.clone(), d);
+                    .insert(d.name.clone(), Arc::new(d));
             }
             Record::DeleteDomain {
                 owner,
@@ -87,7 +89,11 @@ impl State {
                 region: key.1.clone(),
                 alias: a.clone(),
             }));
-            out.extend(r.domains.values().cloned().map(Record::PutDomain));
+            out.extend(
+                r.domains
+                    .values()
+                    .map(|d| Record::PutDomain(Domain::clone(d))),
+            );
         }
         out.extend(self.sessions.values().cloned().map(Record::PutSession));
         out
@@ -95,9 +101,10 @@ impl State {
 }
 
 /// State behind one lock, with the journal appended before a change is applied, so
-/// that every write acknowledged to a client is on disk (in the OS) first.
+/// that every write acknowledged to a client is on disk (in the OS) first. Most requests
+/// only read (a run's observation is all reads), so readers share the lock.
 pub struct Store {
-    inner: Mutex<Inner>,
+    inner: RwLock<Inner>,
 }
 
 struct Inner {
@@ -108,7 +115,7 @@ struct Inner {
 impl Store {
     pub fn in_memory() -> Self {
         Self {
-            inner: Mutex::new(Inner {
+            inner: RwLock::new(Inner {
                 state: State::default(),
                 journal: None,
             }),
@@ -124,21 +131,26 @@ impl Store {
         }
         let journal = journal.compact(&state.snapshot())?;
         Ok(Self {
-            inner: Mutex::new(Inner {
+            inner: RwLock::new(Inner {
                 state,
                 journal: Some(journal),
             }),
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        // A panic while holding the lock cannot leave state half-changed (records are
-        // applied after the journal write, one by one), so a poisoned lock is still usable.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    // A panic while holding the lock cannot leave state half-changed (records are applied
+    // after the journal write, one by one), so a poisoned lock is still usable.
+    fn shared(&self) -> RwLockReadGuard<'_, Inner> {
+        self.inner.read().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn exclusive(&self) -> RwLockWriteGuard<'_, Inner> {
+        self.inner.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Look at the state; keep `f` short (copy or share what is needed, render after).
     pub fn read<T>(&self, f: impl FnOnce(&State) -> T) -> T {
-        f(&self.lock().state)
+        f(&self.shared().state)
     }
 
     /// Decide a change from the current state, journal it, then apply it, atomically.
@@ -146,7 +158,7 @@ impl Store {
         &self,
         f: impl FnOnce(&State) -> Result<(T, Vec<Record>), ApiError>,
     ) -> Result<T, ApiError> {
-        let mut inner = self.lock();
+        let mut inner = self.exclusive();
         let (out, records) = f(&inner.state)?;
         if let Some(journal) = inner.journal.as_mut() {
             journal

@@ -7,7 +7,9 @@ use std::sync::Mutex;
 /// Seconds of history kept per account; older seconds are dropped.
 const KEEP_SECONDS: i64 = 3600;
 
-type Second = BTreeMap<(String, String), u64>;
+/// (operation, outcome) → count. Both are names the code spells (operations, error codes), so
+/// counting a request allocates nothing.
+type Second = BTreeMap<(&'static str, &'static str), u64>;
 
 /// Only requests whose signature verified are counted per account: the account of a refused
 /// request is whatever the client claimed, so keying by it would let anyone grow the map.
@@ -44,10 +46,20 @@ impl Stats {
     }
 
     /// Count an authenticated request.
-    pub fn record(&self, account: &str, second: i64, operation: &str, outcome: &str) {
+    pub fn record(
+        &self,
+        account: &str,
+        second: i64,
+        operation: &'static str,
+        outcome: &'static str,
+    ) {
         let mut guard = self.lock();
         let counts = &mut *guard;
-        if !counts.accounts.contains_key(account) && counts.accounts.len() >= self.max_accounts {
+        if let Some(seconds) = counts.accounts.get_mut(account) {
+            count(seconds, second, operation, outcome);
+            return;
+        }
+        if counts.accounts.len() >= self.max_accounts {
             // Drop the least recently active account; a linear scan, but only when a new
             // account arrives at the cap.
             let oldest = counts
@@ -61,17 +73,7 @@ impl Stats {
             }
         }
         let seconds = counts.accounts.entry(account.to_string()).or_default();
-        *seconds
-            .entry(second)
-            .or_default()
-            .entry((operation.to_string(), outcome.to_string()))
-            .or_default() += 1;
-        while let Some((&first, _)) = seconds.first_key_value() {
-            if first >= second - KEEP_SECONDS {
-                break;
-            }
-            seconds.pop_first();
-        }
+        count(seconds, second, operation, outcome);
     }
 
     /// `{"accounts": {ID: {"total", "peak_rps", "operations": {op: {outcome: n}}, "seconds": [...]}},
@@ -106,6 +108,26 @@ impl Stats {
             "unauthenticated": counts.unauthenticated,
             "evicted_accounts": counts.evicted_accounts,
         })
+    }
+}
+
+/// One more request in one account's history, whose seconds older than `KEEP_SECONDS` go.
+fn count(
+    seconds: &mut BTreeMap<i64, Second>,
+    second: i64,
+    operation: &'static str,
+    outcome: &'static str,
+) {
+    *seconds
+        .entry(second)
+        .or_default()
+        .entry((operation, outcome))
+        .or_default() += 1;
+    while let Some((&first, _)) = seconds.first_key_value() {
+        if first >= second - KEEP_SECONDS {
+            break;
+        }
+        seconds.pop_first();
     }
 }
 

@@ -1,11 +1,13 @@
 //! CreateDomain, DescribeDomain, ListDomains and DeleteDomain.
 
-use super::{description, find, summary, validate};
+use super::{Summary, description, find, validate};
 use crate::error::ApiError;
 use crate::kms;
 use crate::records::{Domain, Record};
 use crate::service::{Call, Ctx};
+use serde::Serialize;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// Versions the opaque pagination token, so that its form can change without misreading old ones.
 const TOKEN_PREFIX: &str = "v1.";
@@ -131,7 +133,16 @@ pub fn delete(ctx: &Ctx, call: &Call) -> Result<Value, ApiError> {
     })
 }
 
-pub fn list(ctx: &Ctx, call: &Call) -> Result<Value, ApiError> {
+/// ListDomains' answer.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Listed {
+    domains: Vec<Summary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+pub fn list(ctx: &Ctx, call: &Call) -> Result<Listed, ApiError> {
     let body = call.json_body()?;
     let max = match body.get("maxResults") {
         None | Some(Value::Null) => 1000,
@@ -155,26 +166,29 @@ pub fn list(ctx: &Ctx, call: &Call) -> Result<Value, ApiError> {
             ));
         }
     };
-    ctx.store.read(|state| {
+    // Under the lock only the page's shares are taken; the answer is rendered after, so that
+    // listings do not hold up each other or the writes.
+    let (page, more) = ctx.store.read(|state| {
         let Some(region) = state.region(&call.account, &call.region) else {
-            return Ok(json!({ "domains": [] }));
+            return (Vec::new(), false);
         };
-        let mut range: Box<dyn Iterator<Item = &Domain>> = match &after {
-            Some(a) => Box::new(
-                region
-                    .domains
-                    .range::<String, _>((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded))
-                    .map(|(_, d)| d),
-            ),
-            None => Box::new(region.domains.values()),
-        };
-        let page: Vec<&Domain> = range.by_ref().take(max).collect();
-        let more = range.next().is_some();
-        let mut out = json!({ "domains": page.iter().map(|d| summary(d)).collect::<Vec<_>>() });
-        if let Some(last) = page.last().filter(|_| more) {
-            out["nextToken"] = Value::String(encode_token(&last.name));
+        let mut range = match &after {
+            Some(a) => region
+                .domains
+                .range::<String, _>((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded)),
+            None => region.domains.range::<String, _>(..),
         }
-        Ok(out)
+        .map(|(_, d)| d);
+        let page: Vec<Arc<Domain>> = range.by_ref().take(max).cloned().collect();
+        (page, range.next().is_some())
+    });
+    let next_token = page
+        .last()
+        .filter(|_| more)
+        .map(|last| encode_token(&last.name));
+    Ok(Listed {
+        domains: page.into_iter().map(Summary).collect(),
+        next_token,
     })
 }
 

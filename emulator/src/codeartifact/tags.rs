@@ -1,10 +1,12 @@
 //! TagResource, UntagResource and ListTagsForResource on domain ARNs.
 
-use super::{find, validate};
+use super::{find, shared, validate};
 use crate::error::ApiError;
-use crate::records::Record;
+use crate::records::{Domain, Record};
 use crate::service::{Call, Ctx};
+use serde::ser::{Serialize, SerializeSeq, SerializeStruct, Serializer};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// User tags per resource, as AWS allows.
 pub const MAX_TAGS: usize = 50;
@@ -67,15 +69,40 @@ pub fn untag(ctx: &Ctx, call: &Call) -> Result<Value, ApiError> {
     })
 }
 
-pub fn list(ctx: &Ctx, call: &Call) -> Result<Value, ApiError> {
+/// ListTagsForResource's answer: `{"tags": [{"key", "value"}]}`, rendered from the domain
+/// after the lock is let go.
+pub struct Listed(Arc<Domain>);
+
+impl Serialize for Listed {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("ListTagsForResourceResult", 1)?;
+        s.serialize_field("tags", &Tags(&self.0.tags))?;
+        s.end()
+    }
+}
+
+struct Tags<'a>(&'a [(String, String)]);
+
+impl Serialize for Tags<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            seq.serialize_element(&Tag { key, value })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Tag<'a> {
+    key: &'a str,
+    value: &'a str,
+}
+
+pub fn list(ctx: &Ctx, call: &Call) -> Result<Listed, ApiError> {
     let name = validate::domain_arn(call)?;
-    ctx.store.read(|state| {
-        let domain = find(state, call, &name)?;
-        let tags: Vec<Value> = domain
-            .tags
-            .iter()
-            .map(|(k, v)| json!({"key": k, "value": v}))
-            .collect();
-        Ok(json!({ "tags": tags }))
-    })
+    let domain = ctx
+        .store
+        .read(|state| shared(state, call, &name).cloned())?;
+    Ok(Listed(domain))
 }

@@ -25,6 +25,7 @@ use hyper::http::HeaderMap;
 
 pub use claim::{Claim, parse_claim};
 pub use error::AuthError;
+pub use signing::SigningKeys;
 pub use time::{amz_date_to_unix, unix_to_amz_date};
 pub use verify::verify;
 

@@ -3,18 +3,20 @@
 use super::canonical::Candidates;
 use super::error::{AuthError, incomplete};
 use super::query::is_presigned_query;
-use super::signing::Signer;
+use super::signing::{Signer, SigningKeys};
 use super::time::check_time;
 use super::{Claim, RequestParts};
 use hyper::http::header::AUTHORIZATION;
 
 /// Recomputes the signature of `parts` with `secret_access_key` and checks it against `claim`,
-/// the scope date and the clock (`now_unix`, seconds since the epoch).
+/// the scope date and the clock (`now_unix`, seconds since the epoch). The signing key is
+/// taken from `keys`, or derived and kept there.
 pub fn verify(
     parts: &RequestParts,
     claim: &Claim,
     secret_access_key: &str,
     now_unix: i64,
+    keys: &SigningKeys,
 ) -> Result<(), AuthError> {
     let presigned =
         parts.headers.get(AUTHORIZATION).is_none() && is_presigned_query(parts.raw_query);
@@ -36,7 +38,7 @@ pub fn verify(
         .ok_or_else(|| incomplete("Signature must be 64 hexadecimal digits"))?;
 
     let candidates = Candidates::new(parts, claim, presigned)?;
-    let signer = Signer::new(claim, secret_access_key);
+    let signer = Signer::new(claim, secret_access_key, keys);
     let mut first_mismatch = None;
     for canonical_request in candidates.iter() {
         let string_to_sign = signer.string_to_sign(&claim.amz_date, &canonical_request);
