@@ -242,11 +242,11 @@ async fn a_second_interrupt_stops_at_once_and_still_writes_the_report() {
         }),
         ..Faults::default()
     });
-    let before = ok_count(&w, "GetCallerIdentity").await;
+    let before = ok_count(&w, "AssumeRole").await;
     let child = spawn_apply(&w, "plan.json", "r.json", &["--concurrency", "4"]);
-    // Apply re-checks the identity of all 4 accounts (once each, for both Regions) first; the
-    // creates follow at once.
-    answered(&w, "GetCallerIdentity", before + 4).await;
+    // Apply re-checks the identity of all 4 accounts first (once each, for both Regions: the
+    // role's credentials name their account); the creates follow at once.
+    answered(&w, "AssumeRole", before + 4).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     signal(&child, "-INT");
     tokio::time::sleep(Duration::from_millis(200)).await;

@@ -81,8 +81,7 @@ where
             SdkError::DispatchFailure(d) => {
                 let chain = describe_chain(&err);
                 if (d.is_other() || d.is_user()) && mentions_credentials(&chain) {
-                    // Credentials could not be had (an AssumeRole refused or throttled, a
-                    // profile that fails): the request was never sent.
+                    // Credentials could not be had: the request was never sent.
                     Self::new(ErrorKind::of_credentials_failure(&chain), chain)
                 } else {
                     Self {
@@ -99,6 +98,15 @@ where
             },
             _ => Self::new(ErrorKind::Other, describe_chain(&err)),
         }
+    }
+}
+
+impl CallError {
+    /// Credentials that could not be had (an AssumeRole refused or throttled, a profile that
+    /// fails): nothing was sent.
+    pub fn of_credentials(e: &(dyn std::error::Error + 'static)) -> Self {
+        let chain = describe_chain(e);
+        Self::new(ErrorKind::of_credentials_failure(&chain), chain)
     }
 }
 

@@ -1,6 +1,7 @@
 //! SDK configuration for one (account, Region): the standard credential chain, a profile, or an
 //! assumed role; SDK retries off (the call layer owns retries); optional endpoint override.
 
+use super::CallError;
 use crate::model::TargetCredentials;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -75,6 +76,20 @@ impl Clients {
     pub fn sts(&self) -> &aws_sdk_sts::Client {
         self.sts
             .get_or_init(|| aws_sdk_sts::Client::new(&self.config))
+    }
+
+    /// The account the credentials' issuer named, when it named one: STS does in every
+    /// AssumeRole answer (the assumed role's ARN). Resolving them is what the first call would
+    /// do anyway; nothing is sent to the target.
+    pub async fn issued_for(&self) -> Result<Option<String>, CallError> {
+        let Some(provider) = self.config.credentials_provider() else {
+            return Ok(None);
+        };
+        let credentials = provider
+            .provide_credentials()
+            .await
+            .map_err(|e| CallError::of_credentials(&e))?;
+        Ok(credentials.account_id().map(|a| a.as_str().to_string()))
     }
 }
 

@@ -1,5 +1,7 @@
 //! Ask STS who a target's credentials are; anything but the target's own account is refused.
 //! Asked once per account and way in: an account's targets in several Regions share the answer.
+//! Role credentials already name their account, as STS issued them; others are asked with
+//! GetCallerIdentity.
 
 use super::error::TargetProblem;
 use crate::aws::{CallError, Clients};
@@ -32,6 +34,13 @@ impl Identities {
             .get_or_init(|| async {
                 env.gate
                     .read(&key, || async {
+                        // A role's credentials name their account (STS said so when it issued
+                        // them): asking again would cost every account one more call.
+                        if matches!(t.credentials, TargetCredentials::AssumeRole { .. })
+                            && let Some(account) = clients.issued_for().await?
+                        {
+                            return Ok(account);
+                        }
                         let out = clients.sts().get_caller_identity().send().await?;
                         Ok(out.account().unwrap_or_default().to_string())
                     })
