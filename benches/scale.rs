@@ -112,6 +112,11 @@ async fn counted(url: &str) -> Counted {
                     if outcome.contains("Throttl") || outcome.contains("TooMany") {
                         c.throttled += n;
                     }
+                    // AssumeRole is the caller's call (in the caller's account), not a
+                    // target's: the targets' rates do not apply to it.
+                    if op == "AssumeRole" {
+                        continue;
+                    }
                     if WRITES.contains(&op.as_str()) {
                         writes += n;
                     } else {
