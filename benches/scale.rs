@@ -4,7 +4,8 @@
 //! added latency per request. Per run: wall time, the client's CPU and peak RSS (from
 //! `/usr/bin/time`), the calls the endpoint counted, client CPU per call, and the busiest
 //! second of any one account for writes and reads (which must stay under the configured rates).
-//! Prints a Markdown table; `-- --quick` for 1 000 domains over 100 accounts.
+//! Prints a Markdown table; `-- --quick` for 1 000 domains over 100 accounts. Exits 1 if a run
+//! failed, met a throttle, or went above the per-target rates (what CI's smoke run checks).
 //! Run with `cargo bench --bench scale`; `BENCH_FLAGS` adds flags to every run, `PROVISION_BIN`
 //! measures another build.
 
@@ -131,6 +132,33 @@ async fn counted(url: &str) -> Counted {
     c
 }
 
+/// The defaults of `--rate` and `--read-rate`: what each target is held to unless flags say
+/// otherwise.
+const RATES: (u64, u64) = (50, 200);
+
+/// What must hold whatever the timings (the CI smoke relies on it): the run succeeded (a
+/// converged plan exits 0 with `--detailed-exitcode`), no throttle was met without injected
+/// faults, and no account's busiest second went above the per-target rates.
+fn check(work: &str, r: &Run, c: &Counted, flags: &[String]) -> Vec<String> {
+    let mut wrong = Vec::new();
+    if r.code != 0 {
+        wrong.push(format!("{work}: exit {}", r.code));
+    }
+    if c.throttled > 0 {
+        wrong.push(format!("{work}: {} throttles met", c.throttled));
+    }
+    let rates_set = flags
+        .iter()
+        .any(|f| f.starts_with("--rate") || f.starts_with("--read-rate"));
+    if !rates_set && (c.peak_writes > RATES.0 || c.peak_reads > RATES.1) {
+        wrong.push(format!(
+            "{work}: an account's busiest second had {} writes and {} reads (rates {} and {})",
+            c.peak_writes, c.peak_reads, RATES.0, RATES.1
+        ));
+    }
+    wrong
+}
+
 fn row(work: &str, domains: usize, accounts: usize, latency: &str, r: &Run, c: &Counted) {
     println!(
         "| {work} | {domains} | {accounts} | {latency} | {:.1}{} | {:.0} | {:.1} | {:.0} | {} | {:.0} | {} | {} / {} |",
@@ -159,6 +187,7 @@ async fn main() {
         .collect();
     let (accounts, per_account) = if quick { (100, 10) } else { (1000, 10) };
     let domains = accounts * per_account;
+    let mut wrong = Vec::new();
     println!(
         "| work | domains | accounts | latency | wall s | domains/s | client CPU s | peak RSS MB | calls | CPU µs/call | throttled | peak writes / reads per s (one account) |"
     );
@@ -199,6 +228,7 @@ async fn main() {
         });
         let after_apply = counted(&url).await;
         row("apply", domains, accounts, &label, &apply, &after_apply);
+        wrong.extend(check("apply", &apply, &after_apply, &extra));
         let plan = tokio::task::block_in_place(|| {
             run(
                 &url,
@@ -217,6 +247,11 @@ async fn main() {
             &plan,
             &after_plan,
         );
+        wrong.extend(check("plan", &plan, &after_plan, &extra));
         endpoint.shutdown().await;
+    }
+    if !wrong.is_empty() {
+        eprintln!("scale: {}", wrong.join("; "));
+        std::process::exit(1);
     }
 }
