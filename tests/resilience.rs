@@ -437,6 +437,41 @@ async fn a_target_over_its_domain_quota_is_skipped_after_the_first_refusal_and_o
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_default_concurrency_a_refused_target_sends_nothing_more() {
+    // Regression: with hundreds of requests allowed in flight, every domain of a target was
+    // already waiting at the gate when the first refusal opened its breaker, and each was then
+    // sent and refused in turn. The breaker is now asked again when a write has its slot.
+    let mut c = config();
+    c.quotas.domain_quota = 2;
+    let w = world(c).await;
+    let m = w.write("org.yaml", &org_manifest(1, 20));
+    let run = w
+        .run(&[
+            "apply",
+            m.to_str().unwrap(),
+            "--auto-approve",
+            "--domain-quota",
+            "100",
+            "--report",
+            "r.json",
+        ])
+        .await;
+    run.expect(1);
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "created"), 4, "{}", r["summary"]);
+    // The refusal that opens a target's breaker, and at most a couple already on the wire.
+    assert!(count(&r, "failed") <= 6, "{}", r["summary"]);
+    assert!(count(&r, "skipped") >= 30, "{}", r["summary"]);
+    let held_back = r["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["outcome"] == "skipped" && d["attempts"] == 0)
+        .count();
+    assert_eq!(held_back as u64, count(&r, "skipped"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn past_the_failure_tolerance_nothing_new_starts() {
     let mut c = config();
     c.quotas.domain_quota = 1;

@@ -17,6 +17,7 @@ use crate::model::{MANAGED_KEY_ALIAS, TagDelta, TagSet, TagsMode, TargetKey};
 use crate::observe::{describe_key_once, list_tags_once};
 use crate::plan::diff::tag_steps;
 use crate::plan::{Entry, Finding, KeyEntry, Plan, Step, StepKind};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -119,6 +120,8 @@ struct Call<'a> {
     clients: &'a Clients,
     /// Whether a write left for AWS: what a hard stop makes `unknown` rather than `skipped`.
     sent: &'a AtomicBool,
+    /// Why the domain's first write was not sent after all, when it was held back at its slot.
+    held_back: &'a Mutex<Option<ErrorInfo>>,
 }
 
 /// What a create step wants, from the plan.
@@ -262,6 +265,8 @@ impl Run<'_> {
         }
         self.events.started(&e.address);
         let sent = AtomicBool::new(false);
+        let held_back = Mutex::new(None);
+        let skipped = base.clone();
         let work = async {
             let clients = match self.env.clients(&key) {
                 Ok(c) => c,
@@ -274,6 +279,7 @@ impl Run<'_> {
                 key: &key,
                 clients,
                 sent: &sent,
+                held_back: &held_back,
             };
             self.steps(&call, base.clone()).await
         };
@@ -288,6 +294,12 @@ impl Run<'_> {
                 let err = CallError::new(ErrorKind::Interrupted, message);
                 Done::of(with_error(base, outcome, (&err).into()))
             }
+        };
+        // Held back at its slot: the domain was never started, as if skipped at the start.
+        let held_back = held_back.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let done = match held_back {
+            Some(why) => Done::of(with_error(skipped, Outcome::Skipped, why)),
+            None => done,
         };
         if done.report.outcome == Outcome::Failed {
             self.tolerance.record_failure();
@@ -662,9 +674,25 @@ impl Run<'_> {
             op()
         };
         let on_retry = self.on_retry(call);
+        // The reasons not to start a domain are asked again when its first write has its slot:
+        // the wait for it may be long, and many domains wait at once (--concurrency), so without
+        // this the failure tolerance and the breakers would stop nothing of what already waits.
+        let admit = || {
+            if call.sent.load(Ordering::SeqCst) {
+                return Ok(());
+            }
+            match self.reason_to_skip(call.key) {
+                None => Ok(()),
+                Some(why) => {
+                    let e = CallError::new(ErrorKind::Interrupted, why.message.clone());
+                    *call.held_back.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
+                    Err(e)
+                }
+            }
+        };
         self.env
             .gate
-            .call(call.key, Kind::Write, self.interrupt, op, &on_retry)
+            .call_admitted(call.key, Kind::Write, self.interrupt, op, &on_retry, &admit)
             .await
     }
 

@@ -27,6 +27,7 @@ struct Paced<'a> {
     key: &'a TargetKey,
     kind: Kind,
     on_retry: &'a (dyn Fn(&CallError, Duration) + Sync),
+    admit: &'a (dyn Fn() -> Result<(), CallError> + Sync),
 }
 
 impl<'a> Pacing for Paced<'a> {
@@ -54,6 +55,10 @@ impl<'a> Pacing for Paced<'a> {
 
     fn retrying(&self, err: &CallError, wait: Duration) {
         (self.on_retry)(err, wait);
+    }
+
+    fn admit(&self) -> Result<(), CallError> {
+        (self.admit)()
     }
 }
 
@@ -90,11 +95,32 @@ impl Gate {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, CallError>>,
     {
+        self.call_admitted(key, kind, interrupt, op, on_retry, &|| Ok(()))
+            .await
+    }
+
+    /// A call that `admit` may still cancel once it has its slot: a wait for a slot can be long,
+    /// and what was wanted when it began (the failure tolerance, the target's breaker) may have
+    /// changed since.
+    pub async fn call_admitted<T, F, Fut>(
+        &self,
+        key: &TargetKey,
+        kind: Kind,
+        interrupt: &Interrupt,
+        op: F,
+        on_retry: &(dyn Fn(&CallError, Duration) + Sync),
+        admit: &(dyn Fn() -> Result<(), CallError> + Sync),
+    ) -> Tried<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, CallError>>,
+    {
         let pacing = Paced {
             gate: self,
             key,
             kind,
             on_retry,
+            admit,
         };
         self.policy.run(&pacing, interrupt, op).await
     }

@@ -70,6 +70,11 @@ pub trait Pacing {
     fn before(&self) -> impl Future<Output = Self::Slot>;
     fn after(&self, verdict: Option<Verdict>);
     fn retrying(&self, _err: &CallError, _wait: Duration) {}
+    /// Asked once the attempt has its slot, right before it is sent: an error here ends the
+    /// call unsent (the run stopped wanting it while it waited).
+    fn admit(&self) -> Result<(), CallError> {
+        Ok(())
+    }
 }
 
 /// No pacing (unit tests).
@@ -129,6 +134,11 @@ impl RetryPolicy {
                 }
                 slot = pacing.before() => slot,
             };
+            if let Err(e) = pacing.admit() {
+                drop(slot);
+                tried.result = Err(e);
+                return tried;
+            }
             tried.attempts += 1;
             // Boxed: the SDK's future is large, and only the calls in flight need one. Callers
             // waiting for a slot (thousands, at organisation scale) then hold only their own
