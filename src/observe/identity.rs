@@ -50,7 +50,10 @@ impl Identities {
             .clone()
             .map_err(|error| TargetProblem::Call {
                 target: key.clone(),
-                operation: "sts:GetCallerIdentity",
+                operation: match t.credentials {
+                    TargetCredentials::AssumeRole { .. } => "sts:AssumeRole",
+                    _ => "sts:GetCallerIdentity",
+                },
                 error,
             })?;
         if t.account == actual.as_str() {

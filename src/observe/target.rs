@@ -9,15 +9,17 @@ use super::live::{KeyState, LiveDomain, LiveTarget};
 use super::policy::get_policy;
 use crate::aws::{CallError, Clients};
 use crate::call::Environment;
-use crate::model::{MANAGED_KEY_ALIAS, TagSet, Target, TargetKey, alias_in, is_managed_alias};
+use crate::model::{
+    MANAGED_KEY_ALIAS, TagSet, Target, TargetCredentials, TargetKey, alias_in, is_managed_alias,
+};
 use crate::resolve::{Desired, DesiredKey};
 use futures::future::join_all;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One target's observation. Reads that do not depend on each other are asked at once (the
 /// gate bounds what is in flight and paces the target): at organisation scale a run is bound by
-/// round trips, so a target costs two of them (identity, domains and keys; then the tags and
-/// policies of the manifest's domains), not one per call.
+/// round trips, so a target costs a few of them (a role's credentials; identity, domains and
+/// keys; then the tags and policies of the manifest's domains), not one per call.
 pub async fn observe_target(
     env: &Environment,
     identities: &Identities,
@@ -44,8 +46,22 @@ pub async fn observe_target(
         .filter(|r| !is_managed_alias(r) && !refs.contains(r))
         .collect();
     refs.extend(named);
+    // A role's credentials come first: every read waits for them anyway, and a refused
+    // AssumeRole is then asked once, not once by each read.
+    let role = matches!(t.credentials, TargetCredentials::AssumeRole { .. });
+    if role {
+        identities
+            .verify(env, clients, t)
+            .await
+            .map_err(|p| vec![p])?;
+    }
     let (identity, listed, described) = tokio::join!(
-        identities.verify(env, clients, t),
+        async {
+            match role {
+                true => Ok(()),
+                false => identities.verify(env, clients, t).await,
+            }
+        },
         list_domains(env, clients, &key),
         join_all(refs.iter().map(|r| describe_key(env, clients, &key, r))),
     );
