@@ -69,19 +69,27 @@ impl Interrupt {
 
 /// Listen for SIGINT/SIGTERM: the first signal is a soft stop and starts the grace period,
 /// after which (or at the second signal) the stop is hard. The caller aborts it when done.
-pub async fn listen(trigger: Trigger, grace: Duration, on_signal: impl Fn(Level)) {
-    // Registered once, before waiting: a signal that arrives between the two waits is kept.
-    let Ok(mut signals) = Signals::new() else {
-        return;
-    };
-    signals.next().await;
-    on_signal(trigger.escalate());
-    tokio::select! {
-        _ = signals.next() => {}
-        _ = tokio::time::sleep(grace) => {}
+pub fn listen(
+    trigger: Trigger,
+    grace: Duration,
+    on_signal: impl Fn(Level),
+) -> impl std::future::Future<Output = ()> {
+    // Registered now, not when the task is first polled (on the one-thread runtime that waits
+    // for the caller's first pause), and once: a signal between the two waits is kept.
+    let signals = Signals::new();
+    async move {
+        let Ok(mut signals) = signals else {
+            return;
+        };
+        signals.next().await;
+        on_signal(trigger.escalate());
+        tokio::select! {
+            _ = signals.next() => {}
+            _ = tokio::time::sleep(grace) => {}
+        }
+        trigger.hard();
+        on_signal(Level::Hard);
     }
-    trigger.hard();
-    on_signal(Level::Hard);
 }
 
 /// SIGINT and SIGTERM as one stream.
