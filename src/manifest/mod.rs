@@ -6,8 +6,9 @@
 //!    anything else is an error) and the size (at most [`MAX_MANIFEST_BYTES`],
 //!    checked on the metadata *and* on the bytes read), then reads UTF-8 text.
 //! 2. [`node`] parses the text into a spanned, format-neutral tree. YAML goes
-//!    through serde-saphyr with its default budgets (alias bombs, depth, event
-//!    counts) so hostile input fails fast with a syntax problem.
+//!    through serde-saphyr with budgets sized for the largest manifest
+//!    ([`budget`]: alias bombs, depth, node and event counts) so hostile input
+//!    fails fast with a syntax problem.
 //! 3. [`schema`] checks the tree's shape against the JSON schema generated from
 //!    the serde/schemars types in [`model`] (types, required fields, unknown keys
 //!    with did-you-mean) — the model is the one source of truth for field names.
@@ -19,6 +20,7 @@
 //! Syntax errors stop the pipeline (the tree would be incomplete).
 
 use crate::output::echo;
+mod budget;
 mod error;
 mod model;
 mod node;

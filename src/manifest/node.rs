@@ -9,8 +9,9 @@
 //! * YAML: we deserialize through `serde_saphyr` into our own visitor, wrapping
 //!   every value (keys included) in [`serde_saphyr::Spanned`]. We never use
 //!   `#[serde(flatten)]` or untagged enums, which would lose spans. This keeps
-//!   serde-saphyr's budgets (alias-bomb, depth and event limits) and its merge
-//!   key / alias handling, instead of re-implementing them on raw parser events.
+//!   serde-saphyr's budgets (alias-bomb, depth and event limits, sized in
+//!   [`super::budget`]) and its merge key / alias handling, instead of
+//!   re-implementing them on raw parser events.
 //! * TOML: `toml::de::DeTable::parse_recoverable` gives a spanned tree and
 //!   *all* syntax errors, which we convert as-is.
 
@@ -110,8 +111,14 @@ pub(crate) struct SyntaxError {
 /// Parse YAML into a [`Node`] tree. Only the first syntax error is available
 /// from the YAML parser.
 pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<SyntaxError>> {
-    let mut options = serde_saphyr::Options::default();
-    options.with_snippet = false;
+    parse_yaml_with(source, super::budget::options())
+}
+
+/// [`parse_yaml`] with the parser's `options` (its limits).
+pub(crate) fn parse_yaml_with(
+    source: &str,
+    options: serde_saphyr::Options,
+) -> Result<Node, Vec<SyntaxError>> {
     match serde_saphyr::from_str_with_options::<Option<YNode>>(source, options) {
         Ok(Some(YNode(mut node))) => {
             fix_nodes(&mut node, source);
@@ -127,7 +134,8 @@ pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<SyntaxError>> {
             let span = err
                 .location()
                 .and_then(|loc| location_to_range(source, &loc));
-            let message = clean_yaml_message(&err.to_string());
+            let message = super::budget::limit_message(&err)
+                .unwrap_or_else(|| clean_yaml_message(&err.to_string()));
             Err(vec![SyntaxError { message, span }])
         }
     }
@@ -444,6 +452,10 @@ mod tests {
                 "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
             ));
         }
-        assert!(parse_yaml(&src).is_err());
+        let errors = parse_yaml(&src).unwrap_err();
+        assert!(
+            errors[0].message.contains("YAML aliases (`*name`"),
+            "{errors:?}"
+        );
     }
 }
