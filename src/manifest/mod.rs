@@ -24,6 +24,7 @@ mod budget;
 mod error;
 mod model;
 mod node;
+mod plain;
 pub mod regions;
 mod schema;
 mod source;

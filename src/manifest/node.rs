@@ -114,8 +114,35 @@ pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<SyntaxError>> {
     parse_yaml_with(source, super::budget::options())
 }
 
-/// [`parse_yaml`] with the parser's `options` (its limits).
+/// [`parse_yaml`] with the parser's `options` (its limits): plain YAML on the fast path
+/// ([`super::plain`]), the rest through serde-saphyr.
 pub(crate) fn parse_yaml_with(
+    source: &str,
+    options: serde_saphyr::Options,
+) -> Result<Node, Vec<SyntaxError>> {
+    let plain = options
+        .budget
+        .as_ref()
+        .and_then(|budget| super::plain::parse(source, budget));
+    let Some(mut node) = plain else {
+        return parse_yaml_serde(source, options);
+    };
+    fix_nodes(&mut node, source);
+    // The fast path must build serde-saphyr's tree exactly: every test that parses YAML
+    // checks it.
+    #[cfg(test)]
+    assert_eq!(
+        Ok(&node),
+        parse_yaml_serde(source, options)
+            .as_ref()
+            .map_err(|e| e.len()),
+        "the fast path's tree differs from serde-saphyr's for {source:?}"
+    );
+    Ok(node)
+}
+
+/// [`parse_yaml_with`] through serde-saphyr, whatever the text.
+fn parse_yaml_serde(
     source: &str,
     options: serde_saphyr::Options,
 ) -> Result<Node, Vec<SyntaxError>> {
