@@ -30,6 +30,8 @@ pub(crate) fn parse(source: &str, budget: &Budget) -> Option<Node> {
     let mut builder = Builder {
         budget,
         stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
         root: None,
         documents: 0,
         nodes: 0,
@@ -55,15 +57,16 @@ fn parser_options(budget: &Budget) -> granit_parser::Options {
     options
 }
 
-/// A list or mapping being built.
+/// A list or mapping being built; its children so far are at the end of the builder's
+/// `items` or `entries`, from `first` on.
 enum Open {
     Seq {
         span: Range<usize>,
-        items: Vec<Node>,
+        first: usize,
     },
     Map {
         span: Range<usize>,
-        entries: Vec<(Node, Node)>,
+        first: usize,
         /// The key read, waiting for its value.
         key: Option<Node>,
         /// The keys, once there are more than [`SCANNED_KEYS`].
@@ -74,6 +77,11 @@ enum Open {
 struct Builder<'b> {
     budget: &'b Budget,
     stack: Vec<Open>,
+    /// The children of the open lists and mappings, innermost last: a finished one takes
+    /// its own in a vector of their exact number (grown item by item, each list and mapping
+    /// had room for up to twice its children, and was copied as it grew).
+    items: Vec<Node>,
+    entries: Vec<(Node, Node)>,
     root: Option<Node>,
     documents: usize,
     /// Counted as serde-saphyr counts them (events: every one, so never fewer than it).
@@ -99,8 +107,7 @@ impl Builder<'_> {
                     return None;
                 }
                 self.count_node()?;
-                let kind = scalar(value.as_ref(), style)?;
-                let kind = match kind {
+                let kind = match scalar(value.as_ref(), style)? {
                     Scalar::Text => Kind::Str(value.into_owned()),
                     Scalar::Other(kind) => kind,
                 };
@@ -111,39 +118,47 @@ impl Builder<'_> {
             }
             Event::SequenceStart(_, anchor, tag) => {
                 self.open(anchor, tag.is_some())?;
-                self.stack.push(Open::Seq {
+                let open = Open::Seq {
                     span: bytes(span)?,
-                    items: Vec::new(),
-                });
+                    first: self.items.len(),
+                };
+                self.stack.push(open);
                 Some(())
             }
             Event::MappingStart(_, anchor, tag) => {
                 self.open(anchor, tag.is_some())?;
-                self.stack.push(Open::Map {
+                let open = Open::Map {
                     span: bytes(span)?,
-                    entries: Vec::new(),
+                    first: self.entries.len(),
                     key: None,
                     keys: HashSet::new(),
-                });
+                };
+                self.stack.push(open);
                 Some(())
             }
             Event::SequenceEnd => match self.stack.pop()? {
-                Open::Seq { span, items } => self.add(Node {
-                    kind: Kind::Seq(items),
-                    span,
-                }),
+                Open::Seq { span, first } => {
+                    let items = self.items.split_off(first);
+                    self.add(Node {
+                        kind: Kind::Seq(items),
+                        span,
+                    })
+                }
                 Open::Map { .. } => None,
             },
             Event::MappingEnd => match self.stack.pop()? {
                 Open::Map {
                     span,
-                    entries,
+                    first,
                     key: None,
                     ..
-                } => self.add(Node {
-                    kind: Kind::Map(entries),
-                    span,
-                }),
+                } => {
+                    let entries = self.entries.split_off(first);
+                    self.add(Node {
+                        kind: Kind::Map(entries),
+                        span,
+                    })
+                }
                 _ => None,
             },
             // Aliases, anchors, comments: serde-saphyr's to handle.
@@ -175,11 +190,11 @@ impl Builder<'_> {
                 }
                 self.root = Some(node);
             }
-            Some(Open::Seq { items, .. }) => items.push(node),
+            Some(Open::Seq { .. }) => self.items.push(node),
             Some(Open::Map {
-                entries, key, keys, ..
+                first, key, keys, ..
             }) => match key.take() {
-                Some(k) => entries.push((k, node)),
+                Some(k) => self.entries.push((k, node)),
                 None => {
                     // String keys only, each once, and no merge key (`<<`).
                     let Kind::Str(name) = &node.kind else {
@@ -188,18 +203,15 @@ impl Builder<'_> {
                     if name == "<<" {
                         return None;
                     }
-                    if entries.len() < SCANNED_KEYS {
-                        if entries.iter().any(|(k, _)| k.as_str() == Some(name)) {
+                    let siblings = self.entries.get(*first..).unwrap_or_default();
+                    if siblings.len() < SCANNED_KEYS {
+                        if siblings.iter().any(|(k, _)| k.as_str() == Some(name)) {
                             return None;
                         }
                     } else {
                         if keys.is_empty() {
-                            keys.extend(
-                                entries
-                                    .iter()
-                                    .filter_map(|(k, _)| k.as_str())
-                                    .map(str::to_string),
-                            );
+                            let written = siblings.iter().filter_map(|(k, _)| k.as_str());
+                            keys.extend(written.map(str::to_string));
                         }
                         if !keys.insert(name.clone()) {
                             return None;
