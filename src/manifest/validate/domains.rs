@@ -6,7 +6,7 @@ use super::defaults::Defaults;
 use super::rules::domain_name::domain_name_error;
 use super::rules::key::KeyArn;
 use super::rules::tags::MAX_TAGS;
-use super::{Checked, Validator};
+use super::{Checked, Validator, Who};
 use crate::manifest::echo::echo;
 use crate::manifest::node::Node;
 use crate::manifest::schema::Fields;
@@ -14,8 +14,9 @@ use crate::manifest::{Accounts, DesiredDomain, Placement};
 use crate::model::{Duplicate, duplicates};
 
 /// Where a domain lives, and so what must be unique: the account id (`None`:
-/// the caller's, known only at run time), the Region and the name.
-type Address = (Option<String>, String, String);
+/// the caller's, known only at run time), the Region and the name (as written, borrowed
+/// from the tree: one allocation an address, not three).
+type Address<'a> = (Option<String>, &'a str, &'a str);
 
 impl<'a> Validator<'a> {
     pub(super) fn domains(
@@ -33,9 +34,10 @@ impl<'a> Validator<'a> {
             let head = item.head_span(self.cx.text);
             let name_node = f.str(item, "name");
             let anchor = name_node.map_or(head.clone(), |(_, n)| n.span.clone());
-            let who = name_node.map_or("this domain".to_string(), |(n, _)| {
-                format!("domain `{}`", echo(n))
-            });
+            let who = Who {
+                what: "domain",
+                name: name_node.map(|(n, _)| n),
+            };
 
             let accounts = self.placement_accounts(&f, item, defaults);
             let accounts_ok = match &accounts {
@@ -59,7 +61,7 @@ impl<'a> Validator<'a> {
                 valid.then_some(pattern)
             });
 
-            let regions = self.placement_regions(&f, item, defaults, anchor.clone(), &who);
+            let regions = self.placement_regions(&f, item, defaults, anchor.clone(), who);
 
             // Encryption key: the domain's own, else the default.
             let own_key = f.str(item, "encryption_key");
@@ -134,7 +136,7 @@ impl<'a> Validator<'a> {
                 .unwrap_or_default();
 
             let policy = match f.get(item, "policy") {
-                Some((policy_key, p)) => self.policy(&who, policy_key, p),
+                Some((policy_key, p)) => self.policy(who, policy_key, p),
                 None => Checked::Absent,
             };
 
@@ -144,17 +146,14 @@ impl<'a> Validator<'a> {
                 Some(name),
                 Checked::Ok(Accounts::Listed(listed)),
                 Checked::Ok(regions),
-                Some((_, name_n)),
+                Some((written, name_n)),
             ) = (&name, &accounts, &regions, name_node)
                 && !name.has_vars()
             {
+                // Without placeholders the pattern is its text, `written`.
                 for acct in listed {
                     for region in regions {
-                        let address = (
-                            acct.id().map(str::to_string),
-                            region.to_string(),
-                            name.to_string(),
-                        );
+                        let address = (acct.id().map(str::to_string), *region, written);
                         addresses.push((address, name_n.span.clone()));
                     }
                 }
@@ -200,7 +199,7 @@ impl<'a> Validator<'a> {
         out
     }
 
-    fn duplicate_domains(&mut self, addresses: Vec<(Address, Range<usize>)>) {
+    fn duplicate_domains(&mut self, addresses: Vec<(Address<'_>, Range<usize>)>) {
         for Duplicate { key, again, first } in duplicates(addresses) {
             let (account, region, name) = key;
             let where_ = match account {
@@ -208,7 +207,7 @@ impl<'a> Validator<'a> {
                 None => "the caller's account".to_string(),
             };
             let p = self
-                .problem("manifest::duplicate_domain", format!("domain `{}` is defined twice for {where_} in {region}", echo(&name)))
+                .problem("manifest::duplicate_domain", format!("domain `{}` is defined twice for {where_} in {region}", echo(name)))
                 .label(again, "defined again here")
                 .also(first, "first defined here")
                 .help("a domain name is unique per account and Region; remove one entry or change its name, account or region");

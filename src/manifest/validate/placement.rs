@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::defaults::Defaults;
-use super::{Checked, Validator, closest};
+use super::{Checked, Validator, Who, closest};
 use crate::manifest::echo::echo;
 use crate::manifest::node::{Kind, Node};
 use crate::manifest::schema::Fields;
@@ -179,7 +179,7 @@ impl<'a> Validator<'a> {
         item: &'a Node,
         defaults: &Defaults<'a>,
         anchor: Range<usize>,
-        who: &str,
+        who: Who<'_>,
     ) -> Checked<Vec<&'a str>> {
         if let (Some((one, _)), Some((many, _))) = (f.get(item, "region"), f.get(item, "regions")) {
             let p = self
