@@ -28,6 +28,7 @@ mod plain;
 pub mod regions;
 mod schema;
 mod source;
+mod tag_patterns;
 mod validate;
 
 use crate::files::ReadError;
@@ -46,6 +47,7 @@ pub(crate) use validate::rules;
 use crate::model::Pattern;
 pub use schema::schema_json;
 use std::ops::Range;
+pub use tag_patterns::TagPatterns;
 
 /// Manifests larger than this are rejected before parsing (10 MiB).
 pub const MAX_MANIFEST_BYTES: u64 = 10 * 1024 * 1024;
@@ -214,7 +216,7 @@ pub struct DesiredDomain {
     /// As written (domain, else defaults); `None` = the AWS-managed key.
     pub encryption_key: Option<String>,
     /// `defaults.tags` merged with the domain's (the domain wins); values may hold placeholders.
-    pub tags: BTreeMap<String, Pattern>,
+    pub tags: TagPatterns,
     pub tags_mode: TagsMode,
     /// The domain's permission policy, if it declares one.
     pub policy: Option<PolicySpec>,

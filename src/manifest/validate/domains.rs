@@ -1,5 +1,6 @@
 //! The `domains` list: each entry checked, merged with `defaults` and resolved.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::defaults::Defaults;
@@ -25,8 +26,8 @@ impl<'a> Validator<'a> {
         defaults: &Defaults<'a>,
     ) -> Vec<DesiredDomain> {
         let f = Fields::of(Some("RawDomain"));
-        let mut addresses = Vec::new();
-        let mut out = Vec::new();
+        let mut addresses = Vec::with_capacity(items.len());
+        let mut out = Vec::with_capacity(items.len());
         for item in items {
             if item.as_map().is_none() {
                 continue; // reported by the schema pass
@@ -106,18 +107,21 @@ impl<'a> Validator<'a> {
             }
 
             // Tags: defaults merged with the domain's (domain wins).
-            let mut tags = defaults.tags.clone();
             let mut tags_ok = true;
             if let Some(accounts) = accounts_ok {
                 for pattern in defaults.tags.values() {
                     tags_ok &= self.fillable(pattern, accounts, anchor.clone());
                 }
             }
+            // The defaults' one map, unless the domain adds tags of its own.
+            let mut tags = defaults.tags.clone();
             let own_tags = f.get(item, "tags");
             if let Some((tags_key, t)) = own_tags {
                 let own = self.tag_patterns(t, accounts_ok);
                 let own_count = own.len();
-                tags.extend(own);
+                let mut merged = BTreeMap::clone(&defaults.tags);
+                merged.extend(own);
+                tags = merged.into();
                 if tags.len() > MAX_TAGS {
                     let p = self
                         .problem("manifest::too_many_tags", format!("{who} has {} tags after merging `defaults.tags`", tags.len()))

@@ -120,7 +120,7 @@ pub(crate) fn validate(
             region: Checked::Absent,
             account: Checked::Absent,
             key: None,
-            tags: BTreeMap::new(),
+            tags: Default::default(),
             tags_mode: None,
         },
     };
