@@ -15,34 +15,36 @@
 //! * TOML: `toml::de::DeTable::parse_recoverable` gives a spanned tree and
 //!   *all* syntax errors, which we convert as-is.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// A value with the byte range of its source text.
+/// A value with the byte range of its source text; its strings borrow that text when they
+/// are written in it as they are (most are: a copy of each was much of the parse's time).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Node {
-    pub kind: Kind,
+pub(crate) struct Node<'s> {
+    pub kind: Kind<'s>,
     pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Kind {
+pub(crate) enum Kind<'s> {
     Null,
     Bool(bool),
     /// Integers keep their textual form: we only ever compare or print them.
     Int(String),
     Float(f64),
-    Str(String),
+    Str(Cow<'s, str>),
     /// TOML date-times (and any other scalar we do not model).
     Other(&'static str),
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'s>>),
     /// Entries in source order; keys are nodes too so they carry spans.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'s>, Node<'s>)>),
 }
 
-impl Kind {
+impl Kind<'_> {
     /// Human name of the kind, as used in "expected a string, found a list".
     pub fn describe(&self) -> &'static str {
         match self {
@@ -58,7 +60,7 @@ impl Kind {
     }
 }
 
-impl Node {
+impl<'s> Node<'s> {
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             Kind::Str(s) => Some(s),
@@ -66,14 +68,14 @@ impl Node {
         }
     }
 
-    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+    pub fn as_map(&self) -> Option<&[(Node<'s>, Node<'s>)]> {
         match &self.kind {
             Kind::Map(entries) => Some(entries),
             _ => None,
         }
     }
 
-    pub fn as_seq(&self) -> Option<&[Node]> {
+    pub fn as_seq(&self) -> Option<&[Node<'s>]> {
         match &self.kind {
             Kind::Seq(items) => Some(items),
             _ => None,
@@ -81,7 +83,7 @@ impl Node {
     }
 
     /// The entry `(key, value)` for `name` in a mapping node.
-    pub fn entry(&self, name: &str) -> Option<&(Node, Node)> {
+    pub fn entry(&self, name: &str) -> Option<&(Node<'s>, Node<'s>)> {
         self.as_map()?
             .iter()
             .find(|(k, _)| k.as_str() == Some(name))
@@ -110,7 +112,7 @@ pub(crate) struct SyntaxError {
 
 /// Parse YAML into a [`Node`] tree. Only the first syntax error is available
 /// from the YAML parser.
-pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<SyntaxError>> {
+pub(crate) fn parse_yaml(source: &str) -> Result<Node<'_>, Vec<SyntaxError>> {
     parse_yaml_with(source, super::budget::options())
 }
 
@@ -119,7 +121,7 @@ pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<SyntaxError>> {
 pub(crate) fn parse_yaml_with(
     source: &str,
     options: serde_saphyr::Options,
-) -> Result<Node, Vec<SyntaxError>> {
+) -> Result<Node<'_>, Vec<SyntaxError>> {
     let plain = options
         .budget
         .as_ref()
@@ -145,7 +147,7 @@ pub(crate) fn parse_yaml_with(
 fn parse_yaml_serde(
     source: &str,
     options: serde_saphyr::Options,
-) -> Result<Node, Vec<SyntaxError>> {
+) -> Result<Node<'_>, Vec<SyntaxError>> {
     match serde_saphyr::from_str_with_options::<Option<YNode>>(source, options) {
         Ok(Some(YNode(mut node))) => {
             fix_nodes(&mut node, source);
@@ -173,7 +175,7 @@ fn parse_yaml_serde(
 ///   extend mappings and lists to cover their children (and a flow
 ///   collection's closing bracket) so labels can show the whole value;
 /// * YAML 1.1 booleans become strings (YAML 1.2 core schema).
-fn fix_nodes(node: &mut Node, source: &str) {
+fn fix_nodes<'s>(node: &mut Node<'s>, source: &'s str) {
     let start = node.span.start;
     let children_end = match &mut node.kind {
         Kind::Seq(items) => {
@@ -204,7 +206,7 @@ fn fix_nodes(node: &mut Node, source: &str) {
             if let Some(text) = source.get(node.span.clone()) {
                 let yaml12 = ["true", "True", "TRUE", "false", "False", "FALSE"];
                 if !yaml12.contains(&text) && !text.starts_with('*') && !text.is_empty() {
-                    node.kind = Kind::Str(text.to_string());
+                    node.kind = Kind::Str(Cow::Borrowed(text));
                 }
             }
             return;
@@ -267,9 +269,9 @@ fn char_to_byte(source: &str, chars: usize) -> usize {
 }
 
 /// Wrapper so that we can implement `Deserialize` with spans.
-struct YNode(Node);
+struct YNode<'de>(Node<'de>);
 
-impl<'de> Deserialize<'de> for YNode {
+impl<'de> Deserialize<'de> for YNode<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = serde_saphyr::Spanned::<YKind>::deserialize(deserializer)?;
         // `referenced` is where the value is used (the alias site for aliases),
@@ -290,9 +292,9 @@ fn span_of(loc: &serde_saphyr::Location) -> Range<usize> {
     }
 }
 
-struct YKind(Kind);
+struct YKind<'de>(Kind<'de>);
 
-impl<'de> Deserialize<'de> for YKind {
+impl<'de> Deserialize<'de> for YKind<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(KindVisitor).map(YKind)
     }
@@ -301,61 +303,64 @@ impl<'de> Deserialize<'de> for YKind {
 struct KindVisitor;
 
 impl<'de> Visitor<'de> for KindVisitor {
-    type Value = Kind;
+    type Value = Kind<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any YAML value")
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Kind, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Kind<'de>, E> {
         Ok(Kind::Bool(v))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Kind, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Kind<'de>, E> {
         Ok(Kind::Int(v.to_string()))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kind, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kind<'de>, E> {
         Ok(Kind::Int(v.to_string()))
     }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Kind, E> {
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Kind<'de>, E> {
         Ok(Kind::Int(v.to_string()))
     }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Kind, E> {
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Kind<'de>, E> {
         Ok(Kind::Int(v.to_string()))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Kind, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Kind<'de>, E> {
         Ok(Kind::Float(v))
     }
-    fn visit_char<E: de::Error>(self, v: char) -> Result<Kind, E> {
-        Ok(Kind::Str(v.to_string()))
+    fn visit_char<E: de::Error>(self, v: char) -> Result<Kind<'de>, E> {
+        Ok(Kind::Str(Cow::Owned(v.to_string())))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Kind, E> {
-        Ok(Kind::Str(v.to_string()))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Kind<'de>, E> {
+        Ok(Kind::Str(Cow::Borrowed(v)))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Kind, E> {
-        Ok(Kind::Str(v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Kind<'de>, E> {
+        Ok(Kind::Str(Cow::Owned(v.to_string())))
     }
-    fn visit_bytes<E: de::Error>(self, _v: &[u8]) -> Result<Kind, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Kind<'de>, E> {
+        Ok(Kind::Str(Cow::Owned(v)))
+    }
+    fn visit_bytes<E: de::Error>(self, _v: &[u8]) -> Result<Kind<'de>, E> {
         Ok(Kind::Other("binary data"))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Kind, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Kind<'de>, E> {
         Ok(Kind::Null)
     }
-    fn visit_none<E: de::Error>(self) -> Result<Kind, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Kind<'de>, E> {
         Ok(Kind::Null)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Kind, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Kind<'de>, D::Error> {
         YKind::deserialize(d).map(|k| k.0)
     }
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Kind, D::Error> {
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Kind<'de>, D::Error> {
         YKind::deserialize(d).map(|k| k.0)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind<'de>, A::Error> {
         let mut items = Vec::new();
         while let Some(YNode(node)) = seq.next_element()? {
             items.push(node);
         }
         Ok(Kind::Seq(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind<'de>, A::Error> {
         let mut entries = Vec::new();
         while let Some((YNode(k), YNode(v))) = map.next_entry()? {
             entries.push((k, v));
@@ -368,7 +373,7 @@ impl<'de> Visitor<'de> for KindVisitor {
 // TOML
 
 /// Parse TOML into a [`Node`] tree, returning every syntax error found.
-pub(crate) fn parse_toml(source: &str) -> Result<Node, Vec<SyntaxError>> {
+pub(crate) fn parse_toml(source: &str) -> Result<Node<'_>, Vec<SyntaxError>> {
     let (table, errors) = toml::de::DeTable::parse_recoverable(source);
     if !errors.is_empty() {
         return Err(errors
@@ -386,13 +391,13 @@ pub(crate) fn parse_toml(source: &str) -> Result<Node, Vec<SyntaxError>> {
     })
 }
 
-fn toml_table(table: toml::de::DeTable<'_>) -> Kind {
+fn toml_table(table: toml::de::DeTable<'_>) -> Kind<'_> {
     let mut entries: Vec<(Node, Node)> = table
         .into_iter()
         .map(|(k, v)| {
             let key = Node {
                 span: k.span(),
-                kind: Kind::Str(k.into_inner().into_owned()),
+                kind: Kind::Str(k.into_inner()),
             };
             (key, toml_value(v))
         })
@@ -402,11 +407,11 @@ fn toml_table(table: toml::de::DeTable<'_>) -> Kind {
     Kind::Map(entries)
 }
 
-fn toml_value(value: toml::Spanned<toml::de::DeValue<'_>>) -> Node {
+fn toml_value(value: toml::Spanned<toml::de::DeValue<'_>>) -> Node<'_> {
     use toml::de::DeValue;
     let span = value.span();
     let kind = match value.into_inner() {
-        DeValue::String(s) => Kind::Str(s.into_owned()),
+        DeValue::String(s) => Kind::Str(s),
         DeValue::Integer(i) => Kind::Int(
             i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
                 .map_or_else(|_| i.as_str().to_string(), |n| n.to_string()),

@@ -26,7 +26,7 @@ use super::node::{Kind, Node};
 const SCANNED_KEYS: usize = 8;
 
 /// The tree of `source` when it is plain YAML within `budget`; `None` otherwise.
-pub(crate) fn parse(source: &str, budget: &Budget) -> Option<Node> {
+pub(crate) fn parse<'s>(source: &'s str, budget: &Budget) -> Option<Node<'s>> {
     let mut builder = Builder {
         budget,
         stack: Vec::new(),
@@ -59,7 +59,7 @@ fn parser_options(budget: &Budget) -> granit_parser::Options {
 
 /// A list or mapping being built; its children so far are at the end of the builder's
 /// `items` or `entries`, from `first` on.
-enum Open {
+enum Open<'s> {
     Seq {
         span: Range<usize>,
         first: usize,
@@ -68,30 +68,30 @@ enum Open {
         span: Range<usize>,
         first: usize,
         /// The key read, waiting for its value.
-        key: Option<Node>,
+        key: Option<Node<'s>>,
         /// The keys, once there are more than [`SCANNED_KEYS`].
         keys: HashSet<String>,
     },
 }
 
-struct Builder<'b> {
+struct Builder<'b, 's> {
     budget: &'b Budget,
-    stack: Vec<Open>,
+    stack: Vec<Open<'s>>,
     /// The children of the open lists and mappings, innermost last: a finished one takes
     /// its own in a vector of their exact number (grown item by item, each list and mapping
     /// had room for up to twice its children, and was copied as it grew).
-    items: Vec<Node>,
-    entries: Vec<(Node, Node)>,
-    root: Option<Node>,
+    items: Vec<Node<'s>>,
+    entries: Vec<(Node<'s>, Node<'s>)>,
+    root: Option<Node<'s>>,
     documents: usize,
     /// Counted as serde-saphyr counts them (events: every one, so never fewer than it).
     nodes: usize,
     events: usize,
 }
 
-impl Builder<'_> {
+impl<'s> Builder<'_, 's> {
     /// Take one event; `None` to give up.
-    fn event(&mut self, event: Event<'_>, span: &Span) -> Option<()> {
+    fn event(&mut self, event: Event<'s>, span: &Span) -> Option<()> {
         self.events += 1;
         if self.events > self.budget.max_events {
             return None;
@@ -108,7 +108,7 @@ impl Builder<'_> {
                 }
                 self.count_node()?;
                 let kind = match scalar(value.as_ref(), style)? {
-                    Scalar::Text => Kind::Str(value.into_owned()),
+                    Scalar::Text => Kind::Str(value),
                     Scalar::Other(kind) => kind,
                 };
                 self.add(Node {
@@ -181,7 +181,7 @@ impl Builder<'_> {
     }
 
     /// A finished node: an item, a key, a value, or the root.
-    fn add(&mut self, node: Node) -> Option<()> {
+    fn add(&mut self, node: Node<'s>) -> Option<()> {
         match self.stack.last_mut() {
             None => {
                 // The root is a mapping, and there is one.
@@ -213,7 +213,7 @@ impl Builder<'_> {
                             let written = siblings.iter().filter_map(|(k, _)| k.as_str());
                             keys.extend(written.map(str::to_string));
                         }
-                        if !keys.insert(name.clone()) {
+                        if !keys.insert(name.to_string()) {
                             return None;
                         }
                     }
@@ -229,7 +229,7 @@ impl Builder<'_> {
 enum Scalar {
     /// A string: the value as it is.
     Text,
-    Other(Kind),
+    Other(Kind<'static>),
 }
 
 /// The kind serde-saphyr gives an untagged scalar (`deserialize_any`: null, then YAML 1.1
@@ -282,7 +282,7 @@ mod tests {
     use crate::manifest::budget::budget_for;
     use crate::manifest::node::parse_yaml;
 
-    fn fast(source: &str) -> Option<Node> {
+    fn fast(source: &str) -> Option<Node<'_>> {
         parse(source, &budget_for(1 << 20))
     }
 

@@ -51,7 +51,11 @@ impl Fields {
     }
 
     /// The `(key, value)` entry for `name`, ignoring explicit nulls.
-    pub(crate) fn get<'a>(&self, node: &'a Node, name: &str) -> Option<&'a (Node, Node)> {
+    pub(crate) fn get<'a>(
+        &self,
+        node: &'a Node<'a>,
+        name: &str,
+    ) -> Option<&'a (Node<'a>, Node<'a>)> {
         debug_assert!(
             self.names.iter().any(|n| n == name),
             "validator reads `{name}`, which the schema does not define"
@@ -60,7 +64,11 @@ impl Fields {
     }
 
     /// The string value of `name`, if present and a string.
-    pub(crate) fn str<'a>(&self, node: &'a Node, name: &str) -> Option<(&'a str, &'a Node)> {
+    pub(crate) fn str<'a>(
+        &self,
+        node: &'a Node<'a>,
+        name: &str,
+    ) -> Option<(&'a str, &'a Node<'a>)> {
         let (_, v) = self.get(node, name)?;
         Some((v.as_str()?, v))
     }
@@ -239,7 +247,7 @@ fn check_node<'n>(
         Kind::Str(value) => {
             if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
                 let allowed: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
-                if !allowed.contains(&value.as_str()) {
+                if !allowed.contains(&value.as_ref()) {
                     let list = allowed
                         .iter()
                         .map(|a| format!("`{a}`"))

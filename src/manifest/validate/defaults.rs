@@ -14,14 +14,14 @@ use crate::manifest::{AccountRef, TagPatterns, TagsMode};
 pub(super) struct Defaults<'a> {
     pub(super) region: Checked<&'a str>,
     pub(super) account: Checked<AccountRef>,
-    pub(super) key: Option<(&'a str, &'a Node, Option<KeyArn>)>,
+    pub(super) key: Option<(&'a str, &'a Node<'a>, Option<KeyArn>)>,
     /// One map, shared by every domain that adds no tags of its own.
     pub(super) tags: TagPatterns,
     pub(super) tags_mode: Option<TagsMode>,
 }
 
 impl<'a> Validator<'a> {
-    pub(super) fn defaults(&mut self, node: &'a Node) -> Defaults<'a> {
+    pub(super) fn defaults(&mut self, node: &'a Node<'a>) -> Defaults<'a> {
         let f = Fields::of(Some("RawDefaults"));
         let region = match f.str(node, "region") {
             Some((r, n)) => self.check_region(r, n),

@@ -22,7 +22,7 @@ type Address<'a> = (Option<String>, &'a str, &'a str);
 impl<'a> Validator<'a> {
     pub(super) fn domains(
         &mut self,
-        items: &'a [Node],
+        items: &'a [Node<'a>],
         defaults: &Defaults<'a>,
     ) -> Vec<DesiredDomain> {
         let f = Fields::of(Some("RawDomain"));

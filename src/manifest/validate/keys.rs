@@ -20,7 +20,11 @@ type Address = (Option<String>, String, String);
 const MAX_DESCRIPTION: usize = 8192;
 
 impl<'a> Validator<'a> {
-    pub(super) fn keys(&mut self, items: &'a [Node], defaults: &Defaults<'a>) -> Vec<DeclaredKey> {
+    pub(super) fn keys(
+        &mut self,
+        items: &'a [Node<'a>],
+        defaults: &Defaults<'a>,
+    ) -> Vec<DeclaredKey> {
         let f = Fields::of(Some("RawKey"));
         let mut addresses = Vec::new();
         let mut out = Vec::new();

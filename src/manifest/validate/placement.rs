@@ -22,7 +22,7 @@ impl<'a> Validator<'a> {
     pub(super) fn placement_accounts(
         &mut self,
         f: &Fields,
-        item: &'a Node,
+        item: &'a Node<'a>,
         defaults: &Defaults<'a>,
     ) -> Checked<Accounts> {
         if let (Some((one, _)), Some((many, _))) = (f.get(item, "account"), f.get(item, "accounts"))
@@ -64,7 +64,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn listed_accounts(&mut self, node: &Node, items: &'a [Node]) -> Checked<Accounts> {
+    fn listed_accounts(&mut self, node: &Node, items: &'a [Node<'a>]) -> Checked<Accounts> {
         if items.is_empty() {
             let p = self
                 .problem("manifest::empty_list", "`accounts` is empty")
@@ -103,7 +103,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn selector(&mut self, node: &'a Node) -> Option<Selector> {
+    fn selector(&mut self, node: &'a Node<'a>) -> Option<Selector> {
         let f = Fields::of(Some("RawSelect"));
         let mut ok = true;
         let mut ous = Vec::new();
@@ -176,7 +176,7 @@ impl<'a> Validator<'a> {
     pub(super) fn placement_regions(
         &mut self,
         f: &Fields,
-        item: &'a Node,
+        item: &'a Node<'a>,
         defaults: &Defaults<'a>,
         anchor: Range<usize>,
         who: Who<'_>,

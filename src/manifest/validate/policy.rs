@@ -204,7 +204,7 @@ impl Validator<'_> {
         match &node.kind {
             Kind::Null => Value::Null,
             Kind::Bool(b) => Value::Bool(*b),
-            Kind::Str(s) => Value::String(s.clone()),
+            Kind::Str(s) => Value::String(s.to_string()),
             Kind::Int(text) => match (text.parse::<i64>(), text.parse::<u64>()) {
                 (Ok(n), _) => Value::from(n),
                 (_, Ok(n)) => Value::from(n),
