@@ -65,7 +65,6 @@ pub(crate) fn options() -> Options {
 /// What a limit that stopped the parser means, in words (serde-saphyr prints its Debug form,
 /// `budget breached: Nodes { nodes: 250001 }`); `None` for every other error.
 pub(crate) fn limit_message(error: &Error) -> Option<String> {
-    const ALIASES: &str = "YAML aliases (`*name`, copies of an `&name` anchor)";
     // An error met while replaying an alias comes wrapped with the alias's locations.
     let mut error = error;
     while let Error::AliasError { error: inner, .. } | Error::WithSnippet { error: inner, .. } =
@@ -73,42 +72,42 @@ pub(crate) fn limit_message(error: &Error) -> Option<String> {
     {
         error = inner;
     }
+    let defaults = Budget::default();
     let message = match error {
         Error::Budget { breach, .. } => match breach {
             BudgetBreach::Nodes { .. } | BudgetBreach::Events { .. } => format!(
-                "the manifest holds too many values, counting the copies {ALIASES} make: more than a {} MiB manifest can hold",
+                "the manifest holds more values than a {} MiB manifest can, once its YAML aliases (`*name`) are expanded",
                 MAX_MANIFEST_BYTES >> 20
             ),
             BudgetBreach::Aliases { .. } => format!(
-                "the manifest uses more than {} {ALIASES}: too many",
-                Budget::default().max_aliases
+                "the manifest uses more than {} YAML aliases (`*name`)",
+                defaults.max_aliases
             ),
             BudgetBreach::Anchors { .. } => format!(
-                "the manifest defines more than {} YAML anchors (`&name`): too many",
-                Budget::default().max_anchors
+                "the manifest defines more than {} YAML anchors (`&name`)",
+                defaults.max_anchors
             ),
             BudgetBreach::AliasAnchorRatio { aliases, anchors } => format!(
-                "the manifest uses {aliases} {ALIASES} for {anchors} anchor(s): more than 10 uses of an anchor are refused, as alias bombs are made so"
+                "the manifest uses {aliases} YAML aliases (`*name`) of {anchors} anchor(s) (`&name`): more than {} uses per anchor are refused, as that is how alias bombs grow",
+                defaults.alias_anchor_ratio_multiplier
             ),
             BudgetBreach::RecordedAnchorEvents { .. }
-            | BudgetBreach::RecordedAnchorBytes { .. } => {
-                format!(
-                    "YAML anchors (`&name`) hold more than {ALIAS_EVENTS} values, counting the copies {ALIASES} make inside them: too many (is this an alias bomb?)"
-                )
-            }
+            | BudgetBreach::RecordedAnchorBytes { .. } => format!(
+                "the YAML anchors (`&name`) hold more than {ALIAS_EVENTS} values once the aliases (`*name`) inside them are expanded (is this an alias bomb?)"
+            ),
             BudgetBreach::Depth { .. } => format!(
-                "the manifest is nested more than {} levels deep: too deep",
-                Budget::default().max_depth
+                "the manifest is nested more than {} levels deep",
+                defaults.max_depth
             ),
             _ => return None,
         },
         Error::AliasReplayLimitExceeded { .. } | Error::AliasExpansionLimitExceeded { .. } => {
             format!(
-                "{ALIASES} expand to more than {ALIAS_EVENTS} values: too many (is this an alias bomb?)"
+                "the YAML aliases (`*name`) expand to more than {ALIAS_EVENTS} values (is this an alias bomb?)"
             )
         }
         Error::AliasReplayStackDepthExceeded { .. } => {
-            format!("{ALIASES} are nested too deep inside one another")
+            "the YAML aliases (`*name`) are nested too deep inside one another".to_string()
         }
         _ => return None,
     };
