@@ -42,7 +42,8 @@ fn main() {
             .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
             .unwrap_or_default(),
         None if quick => vec![1_000, 10_000],
-        None => vec![10_000, 100_000],
+        // The last is 10.4 MB, just under the manifest size limit (10 MiB).
+        None => vec![10_000, 100_000, 170_000],
     };
     let runs = if quick { 1 } else { 3 };
     let dir = tempfile::tempdir().expect("temp dir");
