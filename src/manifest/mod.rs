@@ -8,7 +8,8 @@
 //! 2. [`node`] parses the text into a spanned, format-neutral tree. YAML goes
 //!    through serde-saphyr with budgets sized for the largest manifest
 //!    ([`budget`]: alias bombs, depth, node and event counts) so hostile input
-//!    fails fast with a syntax problem.
+//!    fails fast with a syntax problem; plain YAML, the usual manifest, takes a
+//!    faster path to the same tree ([`plain`]).
 //! 3. [`schema`] checks the tree's shape against the JSON schema generated from
 //!    the serde/schemars types in [`model`] (types, required fields, unknown keys
 //!    with did-you-mean) — the model is the one source of truth for field names.
