@@ -23,6 +23,13 @@
 //! bomb of the tests then took four times the time and three times the memory). The other
 //! alias limits (50 000 aliases, at most 10 per anchor once there are 100) stay at
 //! serde-saphyr's defaults.
+//!
+//! **Comments.** The parser holds back the comments before an entry it cannot place yet (a
+//! block of commented-out domains before the next one, say), and serde-saphyr let it hold
+//! 32: a 33-line comment there refused the manifest. [`BYTES_PER_HELD_COMMENT`] admits any
+//! such block of lines of its length or more (a commented-out domain is about 50 bytes),
+//! up to the whole manifest, while what is held (about 150 bytes a comment) stays within a
+//! few bytes for each byte of text.
 
 use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{Budget, Error, Options};
@@ -35,6 +42,9 @@ const BYTES_PER_NODE: usize = 2;
 /// Events aliases may replay, and anchors record, in all (see the module's comment).
 pub(crate) const ALIAS_EVENTS: usize = 250_000;
 
+/// Bytes of text for each comment the parser may hold back (see the module's comment).
+const BYTES_PER_HELD_COMMENT: usize = 32;
+
 /// The limits for a manifest of at most `max_bytes` bytes.
 pub(crate) fn budget_for(max_bytes: usize) -> Budget {
     let mut budget = Budget::default();
@@ -43,6 +53,7 @@ pub(crate) fn budget_for(max_bytes: usize) -> Budget {
     // Each replayed event may be a node; each alias is one event more.
     budget.max_events = 2 * text_nodes + 4 + ALIAS_EVENTS + budget.max_aliases;
     budget.max_recorded_anchor_events = ALIAS_EVENTS;
+    budget.max_buffered_comment_events = max_bytes / BYTES_PER_HELD_COMMENT;
     budget
 }
 
@@ -146,6 +157,29 @@ mod tests {
             "{:?}",
             manifest.err().map(|e| e.to_string())
         );
+    }
+
+    #[test]
+    fn a_long_comment_before_an_entry_is_admitted() {
+        // serde-saphyr's default let the parser hold back 32 comments there.
+        let block: String = (0..200)
+            .map(|i| format!("#  - {{ name: old-{i}, region: us-east-1 }}\n"))
+            .collect();
+        for text in [
+            format!(
+                "version: 1\ndefaults: {{ region: us-east-1 }}\ndomains:\n{block}  - name: ab\n"
+            ),
+            format!(
+                "version: 1\ndefaults:\n{block}  region: us-east-1\ndomains: [{{ name: ab }}]\n"
+            ),
+        ] {
+            let manifest = parse_str(&text, "comments.yaml", Format::Yaml);
+            assert!(
+                manifest.is_ok(),
+                "{:?}",
+                manifest.err().map(|e| e.to_string())
+            );
+        }
     }
 
     #[test]

@@ -45,7 +45,8 @@ pub(crate) fn parse<'s>(source: &'s str, budget: &Budget) -> Option<Node<'s>> {
 }
 
 /// The parser's options as serde-saphyr sets them for `budget` (`Budget::parser_options`,
-/// which is private), without comments: they make no node.
+/// which is private). Comments too: they make no node, but the parser holds back those
+/// before an entry it cannot place yet, up to a limit, and fails past it.
 fn parser_options(budget: &Budget) -> granit_parser::Options {
     let mut options = granit_parser::Options::default();
     options.simple_key_max_lookahead = budget.simple_key_max_lookahead;
@@ -53,7 +54,8 @@ fn parser_options(budget: &Budget) -> granit_parser::Options {
     options.block_nesting_limit = options
         .block_nesting_limit
         .max(budget.max_depth.saturating_add(1));
-    options.emit_comments = false;
+    options.emit_comments = true;
+    options.max_buffered_comment_events = budget.max_buffered_comment_events;
     options
 }
 
@@ -161,7 +163,8 @@ impl<'s> Builder<'_, 's> {
                 }
                 _ => None,
             },
-            // Aliases, anchors, comments: serde-saphyr's to handle.
+            Event::Comment(..) => Some(()),
+            // Aliases and anchors: serde-saphyr's to handle.
             _ => None,
         }
     }
