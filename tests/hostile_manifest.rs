@@ -136,6 +136,24 @@ fn validation_is_linear_in_the_number_of_domains() {
 }
 
 #[test]
+fn an_organisation_near_the_size_limit_is_admitted() {
+    // 170 000 domains over 17 000 accounts, 10.4 MB: the parser's default budget refused
+    // 100 000 domains ("budget breached: Nodes { nodes: 250001 }").
+    let dir = tempfile::tempdir().unwrap();
+    let text = support::scale::manifest(17_000, 10);
+    let limit = provision::manifest::MAX_MANIFEST_BYTES as usize;
+    assert!(
+        (limit - limit / 50..=limit).contains(&text.len()),
+        "{} bytes",
+        text.len()
+    );
+    let o = validate(&write(&dir, "org.yaml", &text));
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    // About 3 s in a debug build.
+    assert!(o.elapsed < Duration::from_secs(30), "{:?}", o.elapsed);
+}
+
+#[test]
 fn terminal_escapes_are_refused_and_never_echoed_raw() {
     let dir = tempfile::tempdir().unwrap();
     let evil = r#""main\e[2K\e[1A\e]0;T\a""#;

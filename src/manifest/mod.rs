@@ -6,8 +6,10 @@
 //!    anything else is an error) and the size (at most [`MAX_MANIFEST_BYTES`],
 //!    checked on the metadata *and* on the bytes read), then reads UTF-8 text.
 //! 2. [`node`] parses the text into a spanned, format-neutral tree. YAML goes
-//!    through serde-saphyr with its default budgets (alias bombs, depth, event
-//!    counts) so hostile input fails fast with a syntax problem.
+//!    through serde-saphyr with budgets sized for the largest manifest
+//!    ([`budget`]: alias bombs, depth, node and event counts) so hostile input
+//!    fails fast with a syntax problem; plain YAML, the usual manifest, takes a
+//!    faster path to the same tree ([`plain`]).
 //! 3. [`schema`] checks the tree's shape against the JSON schema generated from
 //!    the serde/schemars types in [`model`] (types, required fields, unknown keys
 //!    with did-you-mean) — the model is the one source of truth for field names.
@@ -19,12 +21,15 @@
 //! Syntax errors stop the pipeline (the tree would be incomplete).
 
 use crate::output::echo;
+mod budget;
 mod error;
 mod model;
 mod node;
+mod plain;
 pub mod regions;
 mod schema;
 mod source;
+mod tag_patterns;
 mod validate;
 
 use crate::files::ReadError;
@@ -43,6 +48,7 @@ pub(crate) use validate::rules;
 use crate::model::Pattern;
 pub use schema::schema_json;
 use std::ops::Range;
+pub use tag_patterns::TagPatterns;
 
 /// Manifests larger than this are rejected before parsing (10 MiB).
 pub const MAX_MANIFEST_BYTES: u64 = 10 * 1024 * 1024;
@@ -211,7 +217,7 @@ pub struct DesiredDomain {
     /// As written (domain, else defaults); `None` = the AWS-managed key.
     pub encryption_key: Option<String>,
     /// `defaults.tags` merged with the domain's (the domain wins); values may hold placeholders.
-    pub tags: BTreeMap<String, Pattern>,
+    pub tags: TagPatterns,
     pub tags_mode: TagsMode,
     /// The domain's permission policy, if it declares one.
     pub policy: Option<PolicySpec>,

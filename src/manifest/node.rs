@@ -9,39 +9,45 @@
 //! * YAML: we deserialize through `serde_saphyr` into our own visitor, wrapping
 //!   every value (keys included) in [`serde_saphyr::Spanned`]. We never use
 //!   `#[serde(flatten)]` or untagged enums, which would lose spans. This keeps
-//!   serde-saphyr's budgets (alias-bomb, depth and event limits) and its merge
-//!   key / alias handling, instead of re-implementing them on raw parser events.
+//!   serde-saphyr's budgets (alias-bomb, depth and event limits, sized in
+//!   [`super::budget`]) and its merge key / alias handling, instead of
+//!   re-implementing them on raw parser events. Plain documents (no anchors,
+//!   aliases, tags, merge keys, nor scalars of doubtful type: most manifests)
+//!   are built from the parser's events directly ([`super::plain`]), into the
+//!   very tree serde-saphyr would give, several times faster.
 //! * TOML: `toml::de::DeTable::parse_recoverable` gives a spanned tree and
 //!   *all* syntax errors, which we convert as-is.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// A value with the byte range of its source text.
+/// A value with the byte range of its source text; its strings borrow that text when they
+/// are written in it as they are (most are: a copy of each was much of the parse's time).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Node {
-    pub kind: Kind,
+pub(crate) struct Node<'s> {
+    pub kind: Kind<'s>,
     pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Kind {
+pub(crate) enum Kind<'s> {
     Null,
     Bool(bool),
     /// Integers keep their textual form: we only ever compare or print them.
     Int(String),
     Float(f64),
-    Str(String),
+    Str(Cow<'s, str>),
     /// TOML date-times (and any other scalar we do not model).
     Other(&'static str),
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'s>>),
     /// Entries in source order; keys are nodes too so they carry spans.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'s>, Node<'s>)>),
 }
 
-impl Kind {
+impl Kind<'_> {
     /// Human name of the kind, as used in "expected a string, found a list".
     pub fn describe(&self) -> &'static str {
         match self {
@@ -57,7 +63,7 @@ impl Kind {
     }
 }
 
-impl Node {
+impl<'s> Node<'s> {
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             Kind::Str(s) => Some(s),
@@ -65,14 +71,14 @@ impl Node {
         }
     }
 
-    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+    pub fn as_map(&self) -> Option<&[(Node<'s>, Node<'s>)]> {
         match &self.kind {
             Kind::Map(entries) => Some(entries),
             _ => None,
         }
     }
 
-    pub fn as_seq(&self) -> Option<&[Node]> {
+    pub fn as_seq(&self) -> Option<&[Node<'s>]> {
         match &self.kind {
             Kind::Seq(items) => Some(items),
             _ => None,
@@ -80,7 +86,7 @@ impl Node {
     }
 
     /// The entry `(key, value)` for `name` in a mapping node.
-    pub fn entry(&self, name: &str) -> Option<&(Node, Node)> {
+    pub fn entry(&self, name: &str) -> Option<&(Node<'s>, Node<'s>)> {
         self.as_map()?
             .iter()
             .find(|(k, _)| k.as_str() == Some(name))
@@ -109,9 +115,42 @@ pub(crate) struct SyntaxError {
 
 /// Parse YAML into a [`Node`] tree. Only the first syntax error is available
 /// from the YAML parser.
-pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<SyntaxError>> {
-    let mut options = serde_saphyr::Options::default();
-    options.with_snippet = false;
+pub(crate) fn parse_yaml(source: &str) -> Result<Node<'_>, Vec<SyntaxError>> {
+    parse_yaml_with(source, super::budget::options())
+}
+
+/// [`parse_yaml`] with the parser's `options` (its limits): plain YAML on the fast path
+/// ([`super::plain`]), the rest through serde-saphyr.
+pub(crate) fn parse_yaml_with(
+    source: &str,
+    options: serde_saphyr::Options,
+) -> Result<Node<'_>, Vec<SyntaxError>> {
+    let plain = options
+        .budget
+        .as_ref()
+        .and_then(|budget| super::plain::parse(source, budget));
+    let Some(mut node) = plain else {
+        return parse_yaml_serde(source, options);
+    };
+    fix_nodes(&mut node, source);
+    // The fast path must build serde-saphyr's tree exactly: every test that parses YAML
+    // checks it.
+    #[cfg(test)]
+    assert_eq!(
+        Ok(&node),
+        parse_yaml_serde(source, options)
+            .as_ref()
+            .map_err(|e| e.len()),
+        "the fast path's tree differs from serde-saphyr's for {source:?}"
+    );
+    Ok(node)
+}
+
+/// [`parse_yaml_with`] through serde-saphyr, whatever the text.
+fn parse_yaml_serde(
+    source: &str,
+    options: serde_saphyr::Options,
+) -> Result<Node<'_>, Vec<SyntaxError>> {
     match serde_saphyr::from_str_with_options::<Option<YNode>>(source, options) {
         Ok(Some(YNode(mut node))) => {
             fix_nodes(&mut node, source);
@@ -127,7 +166,8 @@ pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<SyntaxError>> {
             let span = err
                 .location()
                 .and_then(|loc| location_to_range(source, &loc));
-            let message = clean_yaml_message(&err.to_string());
+            let message = super::budget::limit_message(&err)
+                .unwrap_or_else(|| clean_yaml_message(&err.to_string()));
             Err(vec![SyntaxError { message, span }])
         }
     }
@@ -138,7 +178,7 @@ pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<SyntaxError>> {
 ///   extend mappings and lists to cover their children (and a flow
 ///   collection's closing bracket) so labels can show the whole value;
 /// * YAML 1.1 booleans become strings (YAML 1.2 core schema).
-fn fix_nodes(node: &mut Node, source: &str) {
+fn fix_nodes<'s>(node: &mut Node<'s>, source: &'s str) {
     let start = node.span.start;
     let children_end = match &mut node.kind {
         Kind::Seq(items) => {
@@ -169,7 +209,7 @@ fn fix_nodes(node: &mut Node, source: &str) {
             if let Some(text) = source.get(node.span.clone()) {
                 let yaml12 = ["true", "True", "TRUE", "false", "False", "FALSE"];
                 if !yaml12.contains(&text) && !text.starts_with('*') && !text.is_empty() {
-                    node.kind = Kind::Str(text.to_string());
+                    node.kind = Kind::Str(Cow::Borrowed(text));
                 }
             }
             return;
@@ -232,9 +272,9 @@ fn char_to_byte(source: &str, chars: usize) -> usize {
 }
 
 /// Wrapper so that we can implement `Deserialize` with spans.
-struct YNode(Node);
+struct YNode<'de>(Node<'de>);
 
-impl<'de> Deserialize<'de> for YNode {
+impl<'de> Deserialize<'de> for YNode<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = serde_saphyr::Spanned::<YKind>::deserialize(deserializer)?;
         // `referenced` is where the value is used (the alias site for aliases),
@@ -255,9 +295,9 @@ fn span_of(loc: &serde_saphyr::Location) -> Range<usize> {
     }
 }
 
-struct YKind(Kind);
+struct YKind<'de>(Kind<'de>);
 
-impl<'de> Deserialize<'de> for YKind {
+impl<'de> Deserialize<'de> for YKind<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(KindVisitor).map(YKind)
     }
@@ -266,61 +306,64 @@ impl<'de> Deserialize<'de> for YKind {
 struct KindVisitor;
 
 impl<'de> Visitor<'de> for KindVisitor {
-    type Value = Kind;
+    type Value = Kind<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any YAML value")
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Kind, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Kind<'de>, E> {
         Ok(Kind::Bool(v))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Kind, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Kind<'de>, E> {
         Ok(Kind::Int(v.to_string()))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kind, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kind<'de>, E> {
         Ok(Kind::Int(v.to_string()))
     }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Kind, E> {
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Kind<'de>, E> {
         Ok(Kind::Int(v.to_string()))
     }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Kind, E> {
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Kind<'de>, E> {
         Ok(Kind::Int(v.to_string()))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Kind, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Kind<'de>, E> {
         Ok(Kind::Float(v))
     }
-    fn visit_char<E: de::Error>(self, v: char) -> Result<Kind, E> {
-        Ok(Kind::Str(v.to_string()))
+    fn visit_char<E: de::Error>(self, v: char) -> Result<Kind<'de>, E> {
+        Ok(Kind::Str(Cow::Owned(v.to_string())))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Kind, E> {
-        Ok(Kind::Str(v.to_string()))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Kind<'de>, E> {
+        Ok(Kind::Str(Cow::Borrowed(v)))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Kind, E> {
-        Ok(Kind::Str(v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Kind<'de>, E> {
+        Ok(Kind::Str(Cow::Owned(v.to_string())))
     }
-    fn visit_bytes<E: de::Error>(self, _v: &[u8]) -> Result<Kind, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Kind<'de>, E> {
+        Ok(Kind::Str(Cow::Owned(v)))
+    }
+    fn visit_bytes<E: de::Error>(self, _v: &[u8]) -> Result<Kind<'de>, E> {
         Ok(Kind::Other("binary data"))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Kind, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Kind<'de>, E> {
         Ok(Kind::Null)
     }
-    fn visit_none<E: de::Error>(self) -> Result<Kind, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Kind<'de>, E> {
         Ok(Kind::Null)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Kind, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Kind<'de>, D::Error> {
         YKind::deserialize(d).map(|k| k.0)
     }
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Kind, D::Error> {
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Kind<'de>, D::Error> {
         YKind::deserialize(d).map(|k| k.0)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind<'de>, A::Error> {
         let mut items = Vec::new();
         while let Some(YNode(node)) = seq.next_element()? {
             items.push(node);
         }
         Ok(Kind::Seq(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind<'de>, A::Error> {
         let mut entries = Vec::new();
         while let Some((YNode(k), YNode(v))) = map.next_entry()? {
             entries.push((k, v));
@@ -333,7 +376,7 @@ impl<'de> Visitor<'de> for KindVisitor {
 // TOML
 
 /// Parse TOML into a [`Node`] tree, returning every syntax error found.
-pub(crate) fn parse_toml(source: &str) -> Result<Node, Vec<SyntaxError>> {
+pub(crate) fn parse_toml(source: &str) -> Result<Node<'_>, Vec<SyntaxError>> {
     let (table, errors) = toml::de::DeTable::parse_recoverable(source);
     if !errors.is_empty() {
         return Err(errors
@@ -351,13 +394,13 @@ pub(crate) fn parse_toml(source: &str) -> Result<Node, Vec<SyntaxError>> {
     })
 }
 
-fn toml_table(table: toml::de::DeTable<'_>) -> Kind {
+fn toml_table(table: toml::de::DeTable<'_>) -> Kind<'_> {
     let mut entries: Vec<(Node, Node)> = table
         .into_iter()
         .map(|(k, v)| {
             let key = Node {
                 span: k.span(),
-                kind: Kind::Str(k.into_inner().into_owned()),
+                kind: Kind::Str(k.into_inner()),
             };
             (key, toml_value(v))
         })
@@ -367,11 +410,11 @@ fn toml_table(table: toml::de::DeTable<'_>) -> Kind {
     Kind::Map(entries)
 }
 
-fn toml_value(value: toml::Spanned<toml::de::DeValue<'_>>) -> Node {
+fn toml_value(value: toml::Spanned<toml::de::DeValue<'_>>) -> Node<'_> {
     use toml::de::DeValue;
     let span = value.span();
     let kind = match value.into_inner() {
-        DeValue::String(s) => Kind::Str(s.into_owned()),
+        DeValue::String(s) => Kind::Str(s),
         DeValue::Integer(i) => Kind::Int(
             i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
                 .map_or_else(|_| i.as_str().to_string(), |n| n.to_string()),
@@ -444,6 +487,7 @@ mod tests {
                 "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
             ));
         }
-        assert!(parse_yaml(&src).is_err());
+        let errors = parse_yaml(&src).unwrap_err();
+        assert!(errors[0].message.contains("alias bomb"), "{errors:?}");
     }
 }

@@ -51,7 +51,11 @@ impl Fields {
     }
 
     /// The `(key, value)` entry for `name`, ignoring explicit nulls.
-    pub(crate) fn get<'a>(&self, node: &'a Node, name: &str) -> Option<&'a (Node, Node)> {
+    pub(crate) fn get<'a>(
+        &self,
+        node: &'a Node<'a>,
+        name: &str,
+    ) -> Option<&'a (Node<'a>, Node<'a>)> {
         debug_assert!(
             self.names.iter().any(|n| n == name),
             "validator reads `{name}`, which the schema does not define"
@@ -60,7 +64,11 @@ impl Fields {
     }
 
     /// The string value of `name`, if present and a string.
-    pub(crate) fn str<'a>(&self, node: &'a Node, name: &str) -> Option<(&'a str, &'a Node)> {
+    pub(crate) fn str<'a>(
+        &self,
+        node: &'a Node<'a>,
+        name: &str,
+    ) -> Option<(&'a str, &'a Node<'a>)> {
         let (_, v) = self.get(node, name)?;
         Some((v.as_str()?, v))
     }
@@ -121,19 +129,21 @@ fn json_type(kind: &Kind) -> &'static str {
     }
 }
 
-fn types_of(schema: &Value) -> Vec<&str> {
-    match schema.get("type") {
-        Some(Value::String(t)) => vec![t.as_str()],
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
+/// The JSON types a schema allows (none: any). An iterator, not a list: it is asked of
+/// every node, and a list is only needed to report a mismatch.
+fn types_of(schema: &Value) -> impl Iterator<Item = &str> + Clone {
+    let (one, many) = match schema.get("type") {
+        Some(Value::String(t)) => (Some(t.as_str()), None),
+        Some(Value::Array(ts)) => (None, Some(ts.iter().filter_map(Value::as_str))),
+        _ => (None, None),
+    };
+    one.into_iter().chain(many.into_iter().flatten())
 }
 
-fn type_matches(schema_types: &[&str], kind: &Kind) -> bool {
+/// Whether `kind` is one of `types`, or `types` allows anything.
+fn type_allowed<'s>(mut types: impl Iterator<Item = &'s str> + Clone, kind: &Kind) -> bool {
     let t = json_type(kind);
-    schema_types
-        .iter()
-        .any(|s| *s == t || (*s == "number" && t == "integer"))
+    types.clone().next().is_none() || types.any(|s| s == t || (s == "number" && t == "integer"))
 }
 
 fn type_phrase(t: &str) -> &'static str {
@@ -149,16 +159,27 @@ fn type_phrase(t: &str) -> &'static str {
     }
 }
 
-fn path_text(path: &[String]) -> String {
+/// Where a node is: the keys and list positions from the root. Written out only for a
+/// problem, so that checking a large manifest allocates nothing per node.
+#[derive(Clone, Copy, PartialEq)]
+enum Step<'n> {
+    Key(&'n str),
+    Index(usize),
+}
+
+type Path<'n> = Vec<Step<'n>>;
+
+fn path_text(path: &[Step<'_>]) -> String {
     let mut out = String::new();
-    for segment in path {
-        if segment.starts_with('[') {
-            out.push_str(segment);
-        } else {
-            if !out.is_empty() {
-                out.push('.');
+    for step in path {
+        match step {
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+            Step::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&echo(key).to_string());
             }
-            out.push_str(&echo(segment).to_string());
         }
     }
     if out.is_empty() {
@@ -177,10 +198,10 @@ fn label_span(node: &Node, cx: &Cx<'_>) -> std::ops::Range<usize> {
 
 /// `key_span` is the span of the key holding this node, used to point at a
 /// container that is missing a field.
-fn check_node(
-    node: &Node,
+fn check_node<'n>(
+    node: &'n Node,
     schema: &Value,
-    path: &mut Vec<String>,
+    path: &mut Path<'n>,
     cx: &Cx<'_>,
     problems: &mut Vec<Problem>,
     key_span: Option<std::ops::Range<usize>>,
@@ -196,19 +217,18 @@ fn check_node(
         let mut expected = Vec::new();
         for branch in branches {
             let branch = resolve(branch);
-            let types = types_of(branch);
-            if types.is_empty() || type_matches(&types, &node.kind) {
+            if type_allowed(types_of(branch), &node.kind) {
                 check_node(node, branch, path, cx, problems, key_span);
                 return;
             }
-            expected.extend(types);
+            expected.extend(types_of(branch));
         }
         wrong_type(node, &expected, path, cx, problems);
         return;
     }
 
-    let types = types_of(schema);
-    if !types.is_empty() && !type_matches(&types, &node.kind) {
+    if !type_allowed(types_of(schema), &node.kind) {
+        let types: Vec<&str> = types_of(schema).collect();
         wrong_type(node, &types, path, cx, problems);
         return;
     }
@@ -218,7 +238,7 @@ fn check_node(
         Kind::Seq(items) => {
             if let Some(item_schema) = schema.get("items") {
                 for (i, item) in items.iter().enumerate() {
-                    path.push(format!("[{i}]"));
+                    path.push(Step::Index(i));
                     check_node(item, item_schema, path, cx, problems, None);
                     path.pop();
                 }
@@ -227,7 +247,7 @@ fn check_node(
         Kind::Str(value) => {
             if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
                 let allowed: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
-                if !allowed.contains(&value.as_str()) {
+                if !allowed.contains(&value.as_ref()) {
                     let list = allowed
                         .iter()
                         .map(|a| format!("`{a}`"))
@@ -253,11 +273,11 @@ fn check_node(
     }
 }
 
-fn check_map(
+fn check_map<'n>(
     node: &Node,
-    entries: &[(Node, Node)],
+    entries: &'n [(Node, Node)],
     schema: &Value,
-    path: &mut Vec<String>,
+    path: &mut Path<'n>,
     cx: &Cx<'_>,
     problems: &mut Vec<Problem>,
     key_span: Option<std::ops::Range<usize>>,
@@ -277,7 +297,7 @@ fn check_map(
             );
             continue;
         };
-        path.push(name.to_string());
+        path.push(Step::Key(name));
         if let Some(prop) = properties.and_then(|p| p.get(name)) {
             check_node(value, prop, path, cx, problems, Some(key.span.clone()));
         } else if let Some(additional) = additional {
@@ -298,7 +318,7 @@ fn check_map(
                 .collect::<Vec<_>>()
                 .join(", ");
             let help = match closest(name, known.iter().copied()) {
-                _ if name == "policy" && path.as_slice() == ["defaults"] => {
+                _ if name == "policy" && path.as_slice() == [Step::Key("defaults")] => {
                     "a policy is declared on the domain it protects, never in `defaults` (one policy for every domain is not what anyone means): move it under that domain".to_string()
                 }
                 Some(s) => format!("did you mean `{s}`?"),
@@ -327,7 +347,7 @@ fn check_map(
         for field in required.iter().filter_map(Value::as_str) {
             if node.entry(field).is_none() {
                 let span = match &key_span {
-                    Some(k) if path.last().is_some_and(|p| !p.starts_with('[')) => k.clone(),
+                    Some(k) if matches!(path.last(), Some(Step::Key(_))) => k.clone(),
                     _ => node.head_span(cx.text),
                 };
                 let what = if path.is_empty() {
@@ -366,7 +386,7 @@ fn missing_help(field: &str, toml: bool) -> String {
 fn wrong_type(
     node: &Node,
     expected: &[&str],
-    path: &[String],
+    path: &[Step<'_>],
     cx: &Cx<'_>,
     problems: &mut Vec<Problem>,
 ) {
@@ -378,7 +398,10 @@ fn wrong_type(
         .collect::<Vec<_>>()
         .join(" or ");
     let found = node.kind.describe();
-    let field = path.last().map(String::as_str).unwrap_or("");
+    let field = match path.last() {
+        Some(Step::Key(key)) => key,
+        _ => "",
+    };
     let span = label_span(node, cx);
 
     if let (Kind::Int(_), true) = (&node.kind, expected.contains(&"string"))

@@ -47,10 +47,20 @@ impl SourceFile {
                 line_starts.push(i + 1);
             }
         }
+        // Printable ASCII (and tabs and line breaks) hides nothing: a test of each byte is
+        // enough for most manifests, where decoding each character cost as much as the rest.
+        let printable = bytes
+            .iter()
+            .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'));
+        let shown = if printable {
+            text.to_string()
+        } else {
+            hide_controls(text).into_owned()
+        };
         SourceFile {
             name: name.to_string(),
             language,
-            shown: hide_controls(text).into_owned(),
+            shown,
             line_starts,
         }
     }
@@ -165,6 +175,20 @@ mod tests {
         assert_eq!(f.line_col(7), (3, 1));
         assert_eq!(f.line_col(10), (4, 1));
         assert_eq!(f.line_col(99), (4, 3));
+    }
+
+    #[test]
+    fn the_text_shown_hides_what_a_terminal_would_act_on() {
+        for text in [
+            "a: 1\r\n\tb",
+            "a\u{1b}[2Kb\u{7}",
+            "bêta",
+            "x\u{202e}y",
+            "\u{7f}",
+        ] {
+            let f = SourceFile::new("m.yaml", text, "yaml");
+            assert_eq!(f.shown, hide_controls(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -61,7 +61,7 @@ fn minimal_manifest_resolves_defaults() {
             name: Pattern::text("ab"),
             placement: Placement::single(AccountRef::Caller, "eu-west-1"),
             encryption_key: None,
-            tags: BTreeMap::new(),
+            tags: Default::default(),
             tags_mode: TagsMode::Merge,
             policy: None,
             line: 5,

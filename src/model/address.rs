@@ -58,7 +58,9 @@ where
     K: Eq + Hash,
     P: Clone,
 {
-    let mut seen: HashMap<K, P> = HashMap::new();
+    let items = items.into_iter();
+    // Sized once: growing by doubling rehashed every key of an organisation's manifest.
+    let mut seen: HashMap<K, P> = HashMap::with_capacity(items.size_hint().0);
     let mut out = Vec::new();
     for (key, at) in items {
         if let Some(first) = seen.get(&key) {

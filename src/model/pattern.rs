@@ -82,6 +82,11 @@ pub struct Missing(pub Var);
 
 impl Pattern {
     pub fn parse(text: &str) -> Result<Pattern, PatternError> {
+        // Most names and tag values hold no placeholder: one segment, in a vector of one (grown
+        // by a push, it took room for four, for every domain of a manifest).
+        if !text.is_empty() && !text.contains("${") {
+            return Ok(Pattern::text(text));
+        }
         let mut segments = Vec::new();
         let mut rest = text;
         let mut offset = 0;

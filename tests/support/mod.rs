@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod org;
+pub mod scale;
 
 use aws_config::{BehaviorVersion, Region, retry::RetryConfig};
 use aws_sdk_codeartifact::config::Credentials;

@@ -9,7 +9,7 @@ use crate::manifest::schema::Fields;
 use crate::manifest::{AccountRef, AccountSpec, Credentials};
 
 impl<'a> Validator<'a> {
-    pub(super) fn accounts(&mut self, node: &'a Node) -> Vec<AccountSpec> {
+    pub(super) fn accounts(&mut self, node: &'a Node<'a>) -> Vec<AccountSpec> {
         let f = Fields::of(Some("RawAccount"));
         let mut specs = Vec::new();
         for (key, account) in node.as_map().unwrap_or_default() {

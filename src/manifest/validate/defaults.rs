@@ -7,21 +7,21 @@ use super::rules::tags::MAX_TAGS;
 use super::{Checked, Validator};
 use crate::manifest::node::Node;
 use crate::manifest::schema::Fields;
-use crate::manifest::{AccountRef, TagsMode};
-use crate::model::Pattern;
+use crate::manifest::{AccountRef, TagPatterns, TagsMode};
 
 /// `defaults` as checked: invalid values are already reported, and the key
 /// keeps its node so that a mismatch can point at where it was written.
 pub(super) struct Defaults<'a> {
     pub(super) region: Checked<&'a str>,
     pub(super) account: Checked<AccountRef>,
-    pub(super) key: Option<(&'a str, &'a Node, Option<KeyArn>)>,
-    pub(super) tags: BTreeMap<String, Pattern>,
+    pub(super) key: Option<(&'a str, &'a Node<'a>, Option<KeyArn>)>,
+    /// One map, shared by every domain that adds no tags of its own.
+    pub(super) tags: TagPatterns,
     pub(super) tags_mode: Option<TagsMode>,
 }
 
 impl<'a> Validator<'a> {
-    pub(super) fn defaults(&mut self, node: &'a Node) -> Defaults<'a> {
+    pub(super) fn defaults(&mut self, node: &'a Node<'a>) -> Defaults<'a> {
         let f = Fields::of(Some("RawDefaults"));
         let region = match f.str(node, "region") {
             Some((r, n)) => self.check_region(r, n),
@@ -55,7 +55,7 @@ impl<'a> Validator<'a> {
             region,
             account,
             key,
-            tags,
+            tags: tags.into(),
             tags_mode,
         }
     }

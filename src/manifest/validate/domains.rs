@@ -1,12 +1,13 @@
 //! The `domains` list: each entry checked, merged with `defaults` and resolved.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::defaults::Defaults;
 use super::rules::domain_name::domain_name_error;
 use super::rules::key::KeyArn;
 use super::rules::tags::MAX_TAGS;
-use super::{Checked, Validator};
+use super::{Checked, Validator, Who};
 use crate::manifest::echo::echo;
 use crate::manifest::node::Node;
 use crate::manifest::schema::Fields;
@@ -14,18 +15,19 @@ use crate::manifest::{Accounts, DesiredDomain, Placement};
 use crate::model::{Duplicate, duplicates};
 
 /// Where a domain lives, and so what must be unique: the account id (`None`:
-/// the caller's, known only at run time), the Region and the name.
-type Address = (Option<String>, String, String);
+/// the caller's, known only at run time), the Region and the name (as written, borrowed
+/// from the tree: one allocation an address, not three).
+type Address<'a> = (Option<String>, &'a str, &'a str);
 
 impl<'a> Validator<'a> {
     pub(super) fn domains(
         &mut self,
-        items: &'a [Node],
+        items: &'a [Node<'a>],
         defaults: &Defaults<'a>,
     ) -> Vec<DesiredDomain> {
         let f = Fields::of(Some("RawDomain"));
-        let mut addresses = Vec::new();
-        let mut out = Vec::new();
+        let mut addresses = Vec::with_capacity(items.len());
+        let mut out = Vec::with_capacity(items.len());
         for item in items {
             if item.as_map().is_none() {
                 continue; // reported by the schema pass
@@ -33,9 +35,10 @@ impl<'a> Validator<'a> {
             let head = item.head_span(self.cx.text);
             let name_node = f.str(item, "name");
             let anchor = name_node.map_or(head.clone(), |(_, n)| n.span.clone());
-            let who = name_node.map_or("this domain".to_string(), |(n, _)| {
-                format!("domain `{}`", echo(n))
-            });
+            let who = Who {
+                what: "domain",
+                name: name_node.map(|(n, _)| n),
+            };
 
             let accounts = self.placement_accounts(&f, item, defaults);
             let accounts_ok = match &accounts {
@@ -59,7 +62,7 @@ impl<'a> Validator<'a> {
                 valid.then_some(pattern)
             });
 
-            let regions = self.placement_regions(&f, item, defaults, anchor.clone(), &who);
+            let regions = self.placement_regions(&f, item, defaults, anchor.clone(), who);
 
             // Encryption key: the domain's own, else the default.
             let own_key = f.str(item, "encryption_key");
@@ -104,18 +107,21 @@ impl<'a> Validator<'a> {
             }
 
             // Tags: defaults merged with the domain's (domain wins).
-            let mut tags = defaults.tags.clone();
             let mut tags_ok = true;
             if let Some(accounts) = accounts_ok {
                 for pattern in defaults.tags.values() {
                     tags_ok &= self.fillable(pattern, accounts, anchor.clone());
                 }
             }
+            // The defaults' one map, unless the domain adds tags of its own.
+            let mut tags = defaults.tags.clone();
             let own_tags = f.get(item, "tags");
             if let Some((tags_key, t)) = own_tags {
                 let own = self.tag_patterns(t, accounts_ok);
                 let own_count = own.len();
-                tags.extend(own);
+                let mut merged = BTreeMap::clone(&defaults.tags);
+                merged.extend(own);
+                tags = merged.into();
                 if tags.len() > MAX_TAGS {
                     let p = self
                         .problem("manifest::too_many_tags", format!("{who} has {} tags after merging `defaults.tags`", tags.len()))
@@ -134,7 +140,7 @@ impl<'a> Validator<'a> {
                 .unwrap_or_default();
 
             let policy = match f.get(item, "policy") {
-                Some((policy_key, p)) => self.policy(&who, policy_key, p),
+                Some((policy_key, p)) => self.policy(who, policy_key, p),
                 None => Checked::Absent,
             };
 
@@ -144,17 +150,14 @@ impl<'a> Validator<'a> {
                 Some(name),
                 Checked::Ok(Accounts::Listed(listed)),
                 Checked::Ok(regions),
-                Some((_, name_n)),
+                Some((written, name_n)),
             ) = (&name, &accounts, &regions, name_node)
                 && !name.has_vars()
             {
+                // Without placeholders the pattern is its text, `written`.
                 for acct in listed {
                     for region in regions {
-                        let address = (
-                            acct.id().map(str::to_string),
-                            region.to_string(),
-                            name.to_string(),
-                        );
+                        let address = (acct.id().map(str::to_string), *region, written);
                         addresses.push((address, name_n.span.clone()));
                     }
                 }
@@ -200,7 +203,7 @@ impl<'a> Validator<'a> {
         out
     }
 
-    fn duplicate_domains(&mut self, addresses: Vec<(Address, Range<usize>)>) {
+    fn duplicate_domains(&mut self, addresses: Vec<(Address<'_>, Range<usize>)>) {
         for Duplicate { key, again, first } in duplicates(addresses) {
             let (account, region, name) = key;
             let where_ = match account {
@@ -208,7 +211,7 @@ impl<'a> Validator<'a> {
                 None => "the caller's account".to_string(),
             };
             let p = self
-                .problem("manifest::duplicate_domain", format!("domain `{}` is defined twice for {where_} in {region}", echo(&name)))
+                .problem("manifest::duplicate_domain", format!("domain `{}` is defined twice for {where_} in {region}", echo(name)))
                 .label(again, "defined again here")
                 .also(first, "first defined here")
                 .help("a domain name is unique per account and Region; remove one entry or change its name, account or region");

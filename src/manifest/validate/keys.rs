@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::defaults::Defaults;
 use super::rules::key::declared_alias_error;
 use super::rules::tags::MAX_TAGS;
-use super::{Checked, Validator};
+use super::{Checked, Validator, Who};
 use crate::manifest::echo::echo;
 use crate::manifest::node::Node;
 use crate::manifest::schema::Fields;
@@ -20,7 +20,11 @@ type Address = (Option<String>, String, String);
 const MAX_DESCRIPTION: usize = 8192;
 
 impl<'a> Validator<'a> {
-    pub(super) fn keys(&mut self, items: &'a [Node], defaults: &Defaults<'a>) -> Vec<DeclaredKey> {
+    pub(super) fn keys(
+        &mut self,
+        items: &'a [Node<'a>],
+        defaults: &Defaults<'a>,
+    ) -> Vec<DeclaredKey> {
         let f = Fields::of(Some("RawKey"));
         let mut addresses = Vec::new();
         let mut out = Vec::new();
@@ -30,9 +34,10 @@ impl<'a> Validator<'a> {
             }
             let alias_node = f.str(item, "alias");
             let anchor = alias_node.map_or(item.head_span(self.cx.text), |(_, n)| n.span.clone());
-            let who = alias_node.map_or("this key".to_string(), |(a, _)| {
-                format!("key `{}`", echo(a))
-            });
+            let who = Who {
+                what: "key",
+                name: alias_node.map(|(a, _)| a),
+            };
             let alias = alias_node
                 .filter(|(alias, n)| match declared_alias_error(alias) {
                     None => true,
@@ -48,7 +53,7 @@ impl<'a> Validator<'a> {
                 .map(|(alias, _)| alias);
 
             let accounts = self.placement_accounts(&f, item, defaults);
-            let regions = self.placement_regions(&f, item, defaults, anchor.clone(), &who);
+            let regions = self.placement_regions(&f, item, defaults, anchor.clone(), who);
 
             let description = f.str(item, "description").map(|(d, n)| {
                 let len = d.chars().count();

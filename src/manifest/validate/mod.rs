@@ -35,6 +35,24 @@ pub(crate) use names::closest;
 pub(crate) use policy::base_dir;
 pub(crate) use syntax::syntax_problems;
 
+/// How a problem names the entry it is about: "domain `acme`", or "this domain" when the entry
+/// has no name. Written out only for a problem: formatted for every entry, it was a good part
+/// of validating a large manifest.
+#[derive(Clone, Copy)]
+struct Who<'a> {
+    what: &'static str,
+    name: Option<&'a str>,
+}
+
+impl std::fmt::Display for Who<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.name {
+            Some(name) => write!(f, "{} `{}`", self.what, echo(name)),
+            None => write!(f, "this {}", self.what),
+        }
+    }
+}
+
 /// A value that is absent, valid, or invalid and already reported (so whatever
 /// depends on it is skipped rather than reported again).
 #[derive(Clone, Copy)]
@@ -102,7 +120,7 @@ pub(crate) fn validate(
             region: Checked::Absent,
             account: Checked::Absent,
             key: None,
-            tags: BTreeMap::new(),
+            tags: Default::default(),
             tags_mode: None,
         },
     };

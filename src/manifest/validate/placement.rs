@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::defaults::Defaults;
-use super::{Checked, Validator, closest};
+use super::{Checked, Validator, Who, closest};
 use crate::manifest::echo::echo;
 use crate::manifest::node::{Kind, Node};
 use crate::manifest::schema::Fields;
@@ -22,7 +22,7 @@ impl<'a> Validator<'a> {
     pub(super) fn placement_accounts(
         &mut self,
         f: &Fields,
-        item: &'a Node,
+        item: &'a Node<'a>,
         defaults: &Defaults<'a>,
     ) -> Checked<Accounts> {
         if let (Some((one, _)), Some((many, _))) = (f.get(item, "account"), f.get(item, "accounts"))
@@ -64,7 +64,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn listed_accounts(&mut self, node: &Node, items: &'a [Node]) -> Checked<Accounts> {
+    fn listed_accounts(&mut self, node: &Node, items: &'a [Node<'a>]) -> Checked<Accounts> {
         if items.is_empty() {
             let p = self
                 .problem("manifest::empty_list", "`accounts` is empty")
@@ -103,7 +103,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn selector(&mut self, node: &'a Node) -> Option<Selector> {
+    fn selector(&mut self, node: &'a Node<'a>) -> Option<Selector> {
         let f = Fields::of(Some("RawSelect"));
         let mut ok = true;
         let mut ous = Vec::new();
@@ -176,10 +176,10 @@ impl<'a> Validator<'a> {
     pub(super) fn placement_regions(
         &mut self,
         f: &Fields,
-        item: &'a Node,
+        item: &'a Node<'a>,
         defaults: &Defaults<'a>,
         anchor: Range<usize>,
-        who: &str,
+        who: Who<'_>,
     ) -> Checked<Vec<&'a str>> {
         if let (Some((one, _)), Some((many, _))) = (f.get(item, "region"), f.get(item, "regions")) {
             let p = self

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Number, Value};
 
-use super::{Checked, Validator};
+use super::{Checked, Validator, Who};
 use crate::files::ReadError;
 use crate::manifest::PolicySpec;
 use crate::manifest::echo::echo;
@@ -25,7 +25,7 @@ const FORMS_HELP: &str = "give exactly one of `file: policies/NAME.json`, `docum
 
 impl Validator<'_> {
     /// `policy` of `who` (`domain \`x\``); `key` is the `policy` key, `node` its value.
-    pub(super) fn policy(&mut self, who: &str, key: &Node, node: &Node) -> Checked<PolicySpec> {
+    pub(super) fn policy(&mut self, who: Who<'_>, key: &Node, node: &Node) -> Checked<PolicySpec> {
         let Some(entries) = node.as_map() else {
             return Checked::Bad; // reported by the schema pass
         };
@@ -204,7 +204,7 @@ impl Validator<'_> {
         match &node.kind {
             Kind::Null => Value::Null,
             Kind::Bool(b) => Value::Bool(*b),
-            Kind::Str(s) => Value::String(s.clone()),
+            Kind::Str(s) => Value::String(s.to_string()),
             Kind::Int(text) => match (text.parse::<i64>(), text.parse::<u64>()) {
                 (Ok(n), _) => Value::from(n),
                 (_, Ok(n)) => Value::from(n),
