@@ -33,7 +33,8 @@ fn faults() -> Faults {
 /// Run the binary; returns (seconds, exit code, report JSON).
 fn apply(url: &str, dir: &std::path::Path, concurrency: u32) -> (f64, i32, serde_json::Value) {
     let started = Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_provision"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_provision"));
+    let status = org::as_caller(&mut cmd)
         .args([
             "apply",
             "org.yaml",
@@ -44,13 +45,6 @@ fn apply(url: &str, dir: &std::path::Path, concurrency: u32) -> (f64, i32, serde
             url,
         ])
         .args(["--concurrency", &concurrency.to_string()])
-        .env("AWS_ACCESS_KEY_ID", "123456789012")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
         .current_dir(dir)
         .stdout(std::process::Stdio::null())
         .status()

@@ -53,3 +53,15 @@ pub async fn stats(url: &str) -> serde_json::Value {
     let body = out.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
     serde_json::from_str(body).unwrap_or_default()
 }
+
+/// The environment a benchmark runs the binary in: static credentials acting as the caller
+/// account, no profile files, no instance metadata, no endpoint from the environment.
+pub fn as_caller(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    cmd.env("AWS_ACCESS_KEY_ID", "123456789012")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+}
