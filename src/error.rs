@@ -36,6 +36,16 @@ pub enum Error {
         cause: std::io::Error,
     },
 
+    #[error("cannot write a report to {}: {cause}", path.display())]
+    #[diagnostic(
+        code(provision::report_path),
+        help("nothing was changed: give a path in an existing, writable directory")
+    )]
+    ReportPath {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+
     #[error("refusing to apply without approval: stdin is not a terminal")]
     #[diagnostic(
         code(provision::needs_approval),
@@ -94,7 +104,9 @@ impl Error {
             Error::Manifest(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::Resolve(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::Plan(e) if e.is_invalid_input() => Exit::InvalidInput,
-            Error::NeedsApproval | Error::InsecureEndpoint(_) => Exit::InvalidInput,
+            Error::NeedsApproval | Error::InsecureEndpoint(_) | Error::ReportPath { .. } => {
+                Exit::InvalidInput
+            }
             Error::Emulator(
                 provision_emulator::StartError::NonLoopback(_)
                 | provision_emulator::StartError::Faults(_)

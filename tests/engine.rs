@@ -70,6 +70,40 @@ async fn apply_creates_then_a_rerun_changes_nothing() {
 }
 
 #[tokio::test]
+async fn a_report_path_that_cannot_be_written_is_refused_before_anything_changes() {
+    let w = world(config()).await;
+    let m = w.write("domains.yaml", &manifest(THREE));
+    let m = m.to_str().unwrap();
+    let run = w
+        .run(&["apply", m, "--auto-approve", "--report", "nodir/r.json"])
+        .await;
+    run.expect(3);
+    assert!(
+        run.stderr.contains("cannot write a report to nodir/r.json"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was changed"), "{}", run.stderr);
+    assert!(w.domains("111122223333", "us-east-1").await.is_empty());
+    assert!(w.domains(CALLER, "us-east-1").await.is_empty());
+    // A path that can be written is checked without leaving a file behind when the run stops
+    // before the end (here: the Markdown report's directory is missing).
+    let run = w
+        .run(&[
+            "apply",
+            m,
+            "--auto-approve",
+            "--report",
+            "r.json",
+            "--report-md",
+            "nodir/r.md",
+        ])
+        .await;
+    run.expect(3);
+    assert!(!w.dir.path().join("r.json").exists());
+}
+
+#[tokio::test]
 async fn plan_is_read_only_and_a_saved_plan_applies_exactly() {
     let w = world(config()).await;
     let m = w.write("domains.yaml", &manifest(THREE));

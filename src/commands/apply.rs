@@ -29,6 +29,20 @@ pub async fn run(args: ApplyArgs) -> Result<Exit, Error> {
             (Some(plan), manifest)
         }
     };
+    // Where the reports go is checked now: a path that cannot be written must not be found out
+    // after the domains were created.
+    let summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty());
+    let reports = [args.report.as_deref(), args.report_md.as_deref()];
+    for path in reports
+        .into_iter()
+        .flatten()
+        .chain(summary.as_deref().map(Path::new))
+    {
+        output::check_writable(path).map_err(|cause| Error::ReportPath {
+            path: path.to_path_buf(),
+            cause,
+        })?;
+    }
     let mut session = Session::connect(global, &args.engine).await?;
     let color = crate::paint::enabled(global.color, std::io::stdout().is_terminal());
     let result = run_with(&args, &mut session, saved, manifest, color).await;

@@ -9,4 +9,4 @@ mod sink;
 
 pub use clean::{clean, value};
 pub use secrets::{register_secret, register_secrets_from_env, scrub};
-pub use sink::{append_file, stderr, stdout, write_file};
+pub use sink::{append_file, check_writable, stderr, stdout, write_file};

@@ -25,6 +25,21 @@ pub fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, clean(text, false))
 }
 
+/// Whether `path` can be written: it is opened for writing (created, then removed again, when
+/// it did not exist), so that a report's path is found wrong before anything is changed.
+pub fn check_writable(path: &Path) -> std::io::Result<()> {
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    if !existed {
+        std::fs::remove_file(path)?;
+    }
+    Ok(())
+}
+
 /// Append to a file (the step summary), creating it when missing.
 pub fn append_file(path: &Path, text: &str) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
