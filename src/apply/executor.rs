@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub concurrency: usize,
     pub max_failures: Option<MaxFailures>,
 }
 
@@ -74,7 +73,7 @@ pub async fn apply(
     let order = schedule::round_robin(&entries, |e| e.address.target());
     let work = (plan.keys.iter().map(Work::Key))
         .chain(order.into_iter().map(|i| Work::Domain(i, entries[i])));
-    let done = pool::bounded(work, settings.concurrency, |w| {
+    let done = pool::bounded(work, env.concurrency, |w| {
         let run = &run;
         async move {
             match w {

@@ -82,7 +82,6 @@ async fn run_with(
         std::io::stderr().is_terminal() && !crate::paint::dumb_terminal(),
     ));
     let settings = Settings {
-        concurrency: args.engine.concurrency as usize,
         max_failures: args.max_failures,
     };
     let (trigger, stop) = interrupt::channel();
