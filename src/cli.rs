@@ -35,6 +35,22 @@ pub struct SessionArgs {
     pub organization: Option<PathBuf>,
 }
 
+/// How much is said: `-v` shows everything in the plan and report (unchanged domains, every
+/// reason unfolded), `-q` only problems and the summary, `--debug` also logs every AWS call.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct Verbosity {
+    /// Show more: every domain, unchanged ones included, and every reason unfolded (repeatable).
+    #[arg(short, long, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Show less: problems and the summary only; no progress.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Log every AWS call (service, operation, account, Region, status, request id, latency) to
+    /// stderr; RUST_LOG=provision=debug does the same.
+    #[arg(long)]
+    pub debug: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a manifest without calling AWS; every problem is reported at once.
@@ -92,9 +108,8 @@ pub struct PlanArgs {
     /// Exit 0 when there is nothing to change, 2 when there are changes, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
-    /// Also list unchanged domains.
-    #[arg(short, long)]
-    pub verbose: bool,
+    #[command(flatten)]
+    pub verbosity: Verbosity,
     #[command(flatten)]
     pub engine: EngineArgs,
     #[command(flatten)]
@@ -114,9 +129,8 @@ pub struct ApplyArgs {
     /// Write the report as Markdown (also appended to $GITHUB_STEP_SUMMARY when set).
     #[arg(long, value_name = "PATH")]
     pub report_md: Option<PathBuf>,
-    /// Also list unchanged domains in the plan shown.
-    #[arg(short, long)]
-    pub verbose: bool,
+    #[command(flatten)]
+    pub verbosity: Verbosity,
     /// Stop starting new work once more than N (or N% of the) domains have failed; the rest are skipped.
     #[arg(long, value_name = "N|N%")]
     pub max_failures: Option<crate::call::breaker::MaxFailures>,

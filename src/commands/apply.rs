@@ -69,7 +69,7 @@ async fn run_with(
         None => session.plan(&args.input, &manifest).await?,
     };
     let shown = HumanOptions {
-        verbose: args.verbose,
+        verbose: args.verbosity.verbose > 0,
         color,
     };
     output::stdout(&plan_render::human(&plan, &shown), color);
