@@ -22,6 +22,9 @@ pub struct SessionArgs {
     /// Send every AWS call to this endpoint (as AWS_ENDPOINT_URL does).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// The caller's named profile from ~/.aws/config, as the aws CLI's --profile (wins over AWS_PROFILE).
+    #[arg(long, value_name = "NAME", conflicts_with = "local")]
+    pub profile: Option<String>,
     /// Allow an endpoint over plain HTTP on another machine (signed requests in clear text).
     #[arg(long)]
     pub allow_insecure_endpoint: bool,

@@ -5,6 +5,7 @@ pub mod endpoint;
 pub mod error;
 mod http;
 pub mod kind;
+pub mod profiles;
 pub mod session;
 
 pub use error::CallError;

@@ -24,6 +24,8 @@ pub struct Connection {
     pub local: bool,
     /// The account those stand-in credentials act as for the caller ([`LOCAL_CALLER`] unless set).
     pub local_caller: String,
+    /// `--profile`: the caller's named profile (else the SDK reads `AWS_PROFILE`).
+    pub profile: Option<String>,
     /// Loading a configuration reads files and builds an HTTP client: once per Region, then
     /// shared (with its connection pool) by every target there.
     callers: Mutex<HashMap<String, SdkConfig>>,
@@ -99,6 +101,7 @@ impl Connection {
             endpoint_url,
             local,
             local_caller: String::new(),
+            profile: None,
             callers: Mutex::default(),
             roles: Mutex::default(),
             http: super::http::shared_client(),
@@ -137,10 +140,29 @@ impl Connection {
                 &self.local_caller
             };
             loader = loader.credentials_provider(local_credentials(caller));
+        } else if let Some(profile) = &self.profile {
+            loader = loader.profile_name(profile);
         }
         let config = registering(loader.load().await);
         callers.insert(region.to_string(), config.clone());
         config
+    }
+
+    /// Whether the caller's chain yields credentials at all, asked once and directly: a chain
+    /// with nothing in it is not a hiccup worth the call layer's minutes of backoff.
+    pub async fn probe_caller(&self, region: &str) -> Result<(), CallError> {
+        let config = self.caller(region).await;
+        let Some(provider) = config.credentials_provider() else {
+            return Err(CallError::new(
+                super::ErrorKind::Credentials,
+                "no credentials provider is configured",
+            ));
+        };
+        provider
+            .provide_credentials()
+            .await
+            .map(|_| ())
+            .map_err(|e| CallError::of_credentials(&e))
     }
 
     /// An Organizations client with the caller's own credentials (discovery and the

@@ -43,7 +43,8 @@ impl Session {
                 global.endpoint_url.as_deref(),
                 global.allow_insecure_endpoint,
             )?;
-            let connection = Connection::new(global.endpoint_url.clone(), false);
+            let mut connection = Connection::new(global.endpoint_url.clone(), false);
+            connection.profile = global.profile.clone();
             (connection, None)
         };
         let nz = |n: u32| NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);

@@ -41,6 +41,10 @@ pub enum ResolveError {
         second: usize,
     },
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Credentials(#[from] super::CredentialsError),
+
     /// Problems only visible once the organisation is known: a stamped domain that is invalid,
     /// an organizational unit that does not exist.
     #[error(transparent)]
@@ -135,6 +139,7 @@ impl ResolveError {
                 | ResolveError::DuplicateKey { .. }
                 | ResolveError::ConflictingCredentials { .. }
                 | ResolveError::Manifest(_)
+                | ResolveError::Credentials(super::CredentialsError::UnknownProfile { .. })
         )
     }
 }

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod caller;
+mod credentials;
 mod desired;
 mod error;
 mod keys;
@@ -12,6 +13,7 @@ pub mod organization;
 mod stamp;
 
 pub use caller::{Caller, caller_identity};
+pub use credentials::CredentialsError;
 pub use desired::{Desired, DesiredPolicy};
 pub use error::ResolveError;
 pub use keys::DesiredKey;
@@ -265,12 +267,13 @@ pub fn resolve_with(
 /// Resolve, asking STS who the caller is and AWS Organizations which accounts there are when
 /// the manifest needs it.
 pub async fn resolve(env: &Environment, manifest: &Manifest) -> Result<Resolved, ResolveError> {
+    let region = manifest
+        .placements()
+        .next()
+        .and_then(|p| p.regions.first())
+        .map_or("us-east-1", String::as_str);
+    credentials::check(env, manifest, region).await?;
     let caller = if needs_caller(manifest) {
-        let region = manifest
-            .placements()
-            .next()
-            .and_then(|p| p.regions.first())
-            .map_or("us-east-1", String::as_str);
         Some(caller_identity(env, region).await?)
     } else {
         None
