@@ -64,6 +64,25 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Run a local AWS endpoint (CodeArtifact domains, STS, KMS) until interrupted.
     Emulator(EmulatorArgs),
+    /// Print a shell completion script (e.g. `provision completions bash > /etc/bash_completion.d/provision`).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write provision.1 and one provision-COMMAND.1 per command here instead of printing
+    /// provision.1 (e.g. `provision man --dir /usr/local/share/man/man1`).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,7 @@ pub enum Exit {
     Failure = 1,
     /// `plan --detailed-exitcode`: the plan has changes.
     Changes = 2,
-    /// The input was invalid (manifest, flags, saved plan); nothing was called or written.
+    /// The input was invalid (flags, a profile name, manifest, saved plan); nothing was called or written.
     InvalidInput = 3,
     /// Interrupted by SIGINT/SIGTERM.
     Interrupted = 130,

@@ -12,7 +12,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     // Before anything can print: the environment's credentials never appear in any output.
     provision::output::register_secrets_from_env();
-    let cli = provision::cli::Cli::parse();
+    let cli = match provision::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version are answers, not errors; anything else clap refuses is invalid input
+        // (exit 3), not clap's own 2, which `plan --detailed-exitcode` gives to "changes".
+        Err(e) if !e.use_stderr() => {
+            provision::output::stdout(&e.render().to_string(), false);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            provision::output::stderr(&e.render().to_string(), false);
+            return provision::Exit::InvalidInput.into();
+        }
+    };
     match provision::run(cli) {
         Ok(code) => code.into(),
         Err(err) => {

@@ -540,8 +540,12 @@ async fn color_follows_the_flag_and_the_conventions() {
         plain.expect(0);
         assert!(!plain.stdout.contains('\x1b'), "{:?}", plain.stdout);
     }
-    let bad = w.run(&["plan", m, "--color", "sometimes"]).await;
-    bad.expect(2);
+    // A malformed flag is invalid input (3), never the 2 that --detailed-exitcode means changes.
+    let bad = w
+        .run(&["plan", m, "--color", "sometimes", "--detailed-exitcode"])
+        .await;
+    bad.expect(3);
+    assert!(bad.stderr.contains("sometimes"), "{}", bad.stderr);
 }
 
 /// A path that names no file is bad input, whatever the command: exit 3, as a wrong extension is.

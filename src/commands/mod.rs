@@ -1,6 +1,7 @@
 //! One function per subcommand, wiring the library modules together.
 
 mod apply;
+mod docs;
 mod emulator;
 mod engine;
 mod plan;
@@ -15,5 +16,7 @@ pub async fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Emulator(args) => emulator::run(args).await,
         Command::Plan(args) => plan::run(args).await,
         Command::Apply(args) => apply::run(args).await,
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man(args) => docs::man(&args),
     }
 }
