@@ -62,12 +62,41 @@ pub enum Command {
     Plan(PlanArgs),
     /// Create missing domains and correct tags, concurrently, then report.
     Apply(ApplyArgs),
+    /// Write a manifest from the domains that exist in some accounts and Regions (adoption): a
+    /// plan of it shows no changes.
+    Export(ExportArgs),
     /// Run a local AWS endpoint (CodeArtifact domains, STS, KMS) until interrupted.
     Emulator(EmulatorArgs),
     /// Print a shell completion script (e.g. `provision completions bash > /etc/bash_completion.d/provision`).
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write one page per command into a directory.
     Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Regions to read (repeat the flag or separate with commas).
+    #[arg(
+        long = "region",
+        value_name = "REGION",
+        required = true,
+        value_delimiter = ','
+    )]
+    pub regions: Vec<String>,
+    /// Accounts to read, by 12-digit id (repeat or separate with commas); default: the caller's.
+    #[arg(long = "account", value_name = "ID", value_delimiter = ',')]
+    pub accounts: Vec<String>,
+    /// Reach each --account by assuming this role in it (e.g. OrganizationAccountAccessRole);
+    /// without it, with the caller's credentials.
+    #[arg(long, value_name = "NAME", requires = "accounts")]
+    pub role_name: Option<String>,
+    /// Write here; the extension (.yaml, .yml, .toml) picks the format. Default: YAML on stdout.
+    #[arg(long, short, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    #[command(flatten)]
+    pub session: SessionArgs,
 }
 
 #[derive(Debug, Args)]

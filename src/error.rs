@@ -21,6 +21,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     Plan(#[from] crate::plan::PlanError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Export(#[from] crate::export::ExportError),
+
     // The cause is in the message and not a `source`, so that miette prints it once.
     #[error("cannot read {}: {cause}", path.display())]
     #[diagnostic(code(provision::read))]
@@ -104,6 +108,7 @@ impl Error {
             Error::Manifest(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::Resolve(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::Plan(e) if e.is_invalid_input() => Exit::InvalidInput,
+            Error::Export(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::NeedsApproval | Error::InsecureEndpoint(_) | Error::ReportPath { .. } => {
                 Exit::InvalidInput
             }

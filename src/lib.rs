@@ -16,6 +16,8 @@ pub mod resolve;
 pub mod observe;
 pub mod plan;
 
+pub mod export;
+
 pub mod apply;
 pub mod report;
 

@@ -4,6 +4,7 @@ mod apply;
 mod docs;
 mod emulator;
 mod engine;
+mod export;
 mod plan;
 mod validate;
 
@@ -16,6 +17,7 @@ pub async fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Emulator(args) => emulator::run(args).await,
         Command::Plan(args) => plan::run(args).await,
         Command::Apply(args) => apply::run(args).await,
+        Command::Export(args) => export::run(args).await,
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),
     }

@@ -4,12 +4,14 @@
 
 mod error;
 mod identity;
+mod inventory;
 mod keys;
 mod live;
 mod policy;
 mod target;
 
 pub use error::{ObserveError, TargetProblem};
+pub use inventory::inventory;
 pub use keys::{describe_key, describe_key_once};
 pub use live::{Blocked, KeyState, LiveDomain, LivePolicy, LiveState, LiveTarget};
 pub use target::list_tags_once;

@@ -153,7 +153,7 @@ pub async fn observe_target(
 }
 
 /// ListDomains, every page (each page names the next, so they are asked one after another).
-async fn list_domains(
+pub(super) async fn list_domains(
     env: &Environment,
     clients: &Clients,
     key: &TargetKey,
@@ -194,7 +194,7 @@ async fn list_domains(
 }
 
 /// ListTagsForResource of one domain through the gate (observe's reads).
-async fn list_tags(
+pub(super) async fn list_tags(
     env: &Environment,
     clients: &Clients,
     t: &Target,

@@ -71,12 +71,7 @@ pub async fn check(
     manifest: &Manifest,
     region: &str,
 ) -> Result<(), CredentialsError> {
-    let connection = &env.connection;
-    if connection.local {
-        return Ok(());
-    }
-    let caller = profiles::chosen(connection.profile.as_deref());
-    let mut named: Vec<(String, String)> = manifest
+    let named = manifest
         .accounts
         .iter()
         .filter_map(|a| match &a.credentials {
@@ -84,6 +79,26 @@ pub async fn check(
             _ => None,
         })
         .collect();
+    check_with(env, named, uses_caller_chain(manifest), region).await
+}
+
+/// The same for a run that acts only through the caller's chain (`provision export`).
+pub async fn check_caller(env: &Environment, region: &str) -> Result<(), CredentialsError> {
+    check_with(env, Vec::new(), true, region).await
+}
+
+/// `named`: the profiles the manifest names, with where (for messages).
+async fn check_with(
+    env: &Environment,
+    mut named: Vec<(String, String)>,
+    caller_chain: bool,
+    region: &str,
+) -> Result<(), CredentialsError> {
+    let connection = &env.connection;
+    if connection.local {
+        return Ok(());
+    }
+    let caller = profiles::chosen(connection.profile.as_deref());
     if let Some(c) = &caller {
         named.insert(0, (c.name.clone(), c.from.to_string()));
     }
@@ -93,7 +108,7 @@ pub async fn check(
             return Err(unknown(name, from, &defined));
         }
     }
-    if uses_caller_chain(manifest) {
+    if caller_chain {
         let probe = tokio::time::timeout(PROBE_TIMEOUT, connection.probe_caller(region)).await;
         let result = probe.unwrap_or_else(|_| {
             Err(CallError::new(

@@ -5,7 +5,7 @@
 
 mod accounts;
 mod caller;
-mod credentials;
+pub mod credentials;
 mod desired;
 mod error;
 mod keys;
