@@ -185,6 +185,10 @@ pub struct ApplyArgs {
     /// Stop starting new work once more than N (or N% of the) domains have failed; the rest are skipped.
     #[arg(long, value_name = "N|N%")]
     pub max_failures: Option<crate::call::breaker::MaxFailures>,
+    /// Delete the domains the plan shows as `- delete`: not in the manifest, carrying its
+    /// `ownership` tag (read again just before). Without it they are kept and reported so.
+    #[arg(long)]
+    pub prune: bool,
     /// After the first Ctrl-C/SIGTERM, how long in-flight calls may take before the run stops at once.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub grace: u64,

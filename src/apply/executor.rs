@@ -16,14 +16,18 @@ use crate::model::policy::same_policy;
 use crate::model::{MANAGED_KEY_ALIAS, TagDelta, TagSet, TagsMode, TargetKey};
 use crate::observe::{describe_key_once, list_tags_once};
 use crate::plan::diff::tag_steps;
-use crate::plan::{Entry, Finding, KeyEntry, Plan, Step, StepKind};
+use crate::plan::{Action, Entry, Finding, KeyEntry, Plan, Step, StepKind};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone)]
+mod delete;
+
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub max_failures: Option<MaxFailures>,
+    /// `--prune`: delete the domains the plan retires (else they are kept, and said so).
+    pub prune: bool,
 }
 
 /// Everything apply says of a run.
@@ -68,6 +72,7 @@ pub async fn apply(
         breakers: Breakers::default(),
         tolerance: Tolerance::new(settings.max_failures, changing),
         keys: Keys::new(&plan.keys),
+        prune: settings.prune,
     };
     let entries: Vec<&Entry> = plan.reported().collect();
     let order = schedule::round_robin(&entries, |e| e.address.target());
@@ -110,6 +115,7 @@ struct Run<'a> {
     breakers: Breakers,
     tolerance: Tolerance,
     keys: Keys<'a>,
+    prune: bool,
 }
 
 /// One domain's work: its entry, target and clients, and whether a write has left.
@@ -256,6 +262,11 @@ impl Run<'_> {
             // Only informational: `Plan::reported` leaves them out.
             Some(Finding::Unmanaged { .. }) => return base,
             None if e.steps.is_empty() => return base,
+            // Retired, but deleting needs --prune: nothing is asked of AWS.
+            None if !self.prune && e.action() == Action::Delete => {
+                base.outcome = Outcome::Kept;
+                return base;
+            }
             None => {}
         }
         let key = e.address.target();
@@ -395,6 +406,9 @@ impl Run<'_> {
                     }
                     report.steps.push(step.kind());
                     continue;
+                }
+                Step::Delete { tag, value } => {
+                    return self.delete(call, tag, value, report).await;
                 }
                 Step::SetTags { .. } | Step::RemoveTags { .. } => {
                     let Some(arn) = report.arn.clone() else {
@@ -657,7 +671,9 @@ impl Run<'_> {
                 })
                 .await
             }
-            Step::Create { .. } | Step::PutPolicy { .. } => return (0, Ok(())),
+            Step::Create { .. } | Step::PutPolicy { .. } | Step::Delete { .. } => {
+                return (0, Ok(()));
+            }
         };
         (tried.attempts, tried.result)
     }

@@ -133,6 +133,8 @@ pub enum Cause {
     /// The domain's policy was changed after the plan was made (its revision is not the one
     /// observed): it was not overwritten.
     PolicyChanged,
+    /// A domain planned for deletion no longer carries the ownership tag: it was not deleted.
+    NotOwned,
     #[serde(untagged)]
     Call(ErrorKind),
 }
@@ -143,6 +145,7 @@ impl Cause {
             Cause::KeyDrift => "key_drift",
             Cause::ToleranceExceeded => "tolerance_exceeded",
             Cause::PolicyChanged => "policy_changed",
+            Cause::NotOwned => "not_owned",
             Cause::Call(k) => k.as_str(),
         }
     }
@@ -157,6 +160,10 @@ pub enum Outcome {
     TagsUpdated,
     /// Only the domain's permission policy was put.
     PolicyUpdated,
+    /// DeleteDomain by this run (`apply --prune`), or found already gone.
+    Deleted,
+    /// Planned for deletion, kept: the run was not given `--prune`.
+    Kept,
     Drifted,
     Failed,
     Skipped,
@@ -166,12 +173,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 9] = [
+    pub const ALL: [Outcome; 11] = [
         Outcome::Created,
         Outcome::AlreadyPresent,
         Outcome::Unchanged,
         Outcome::TagsUpdated,
         Outcome::PolicyUpdated,
+        Outcome::Deleted,
+        Outcome::Kept,
         Outcome::Drifted,
         Outcome::Failed,
         Outcome::Skipped,
@@ -186,6 +195,8 @@ impl Outcome {
             Outcome::Unchanged => "unchanged",
             Outcome::TagsUpdated => "tags_updated",
             Outcome::PolicyUpdated => "policy_updated",
+            Outcome::Deleted => "deleted",
+            Outcome::Kept => "kept",
             Outcome::Drifted => "drifted",
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
@@ -202,6 +213,8 @@ impl Outcome {
                 | Outcome::Unchanged
                 | Outcome::TagsUpdated
                 | Outcome::PolicyUpdated
+                | Outcome::Deleted
+                | Outcome::Kept
         )
     }
 }
@@ -216,6 +229,7 @@ mod tests {
             (Cause::KeyDrift, "\"key_drift\""),
             (Cause::ToleranceExceeded, "\"tolerance_exceeded\""),
             (Cause::PolicyChanged, "\"policy_changed\""),
+            (Cause::NotOwned, "\"not_owned\""),
             (Cause::Call(ErrorKind::AccessDenied), "\"access_denied\""),
             (Cause::Call(ErrorKind::Interrupted), "\"interrupted\""),
         ] {

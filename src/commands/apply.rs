@@ -73,8 +73,12 @@ async fn run_with(
         color,
     };
     output::stdout(&plan_render::human(&plan, &shown), color);
-    if plan.has_changes() && !args.auto_approve {
-        confirm()?;
+    if plan.changes_anything(args.prune) && !args.auto_approve {
+        let deletes = match args.prune {
+            true => plan.count(crate::plan::Action::Delete),
+            false => 0,
+        };
+        confirm(deletes)?;
     }
     let total = plan.reported().count();
     let progress = Arc::new(Progress::new(
@@ -83,6 +87,7 @@ async fn run_with(
     ));
     let settings = Settings {
         max_failures: args.max_failures,
+        prune: args.prune,
     };
     let (trigger, stop) = interrupt::channel();
     let grace = Duration::from_secs(args.grace);
@@ -118,12 +123,23 @@ async fn run_with(
     })
 }
 
-/// Ask on the terminal; without one, refuse rather than guess.
-fn confirm() -> Result<(), Error> {
+/// Ask on the terminal; without one, refuse rather than guess. Deletions are named in the
+/// question: they cannot be undone.
+fn confirm(deletes: usize) -> Result<(), Error> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::NeedsApproval);
     }
-    output::stderr("\nApply these changes? Only 'yes' is accepted: ", false);
+    let warning = match deletes {
+        0 => String::new(),
+        n => format!(
+            " This DELETES {} (--prune).",
+            crate::text::plural(n, "domain", "domains")
+        ),
+    };
+    output::stderr(
+        &format!("\nApply these changes?{warning} Only 'yes' is accepted: "),
+        false,
+    );
     let mut answer = String::new();
     std::io::stdin()
         .lock()

@@ -192,6 +192,7 @@ fn lift(
         defaults: (!empty).then_some(defaults),
         accounts: (!accounts.is_empty()).then_some(accounts),
         organization: None,
+        ownership: None,
         keys: None,
         domains,
     }

@@ -90,6 +90,8 @@ pub struct Manifest {
     /// The `organization` section: how discovered accounts (and, when it is present, accounts
     /// given by bare id) are reached. Absent: discovered accounts use its defaults.
     pub organization: Option<OrganizationSpec>,
+    /// `ownership`: the tag that marks the manifest's domains (key, value).
+    pub ownership: Option<(String, String)>,
     /// Keys under `keys`, in file order.
     pub keys: Vec<DeclaredKey>,
     /// Domains (and templates of domains) in file order.

@@ -35,6 +35,13 @@ pub struct RawManifest {
     /// delegated administrator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<RawOrganization>,
+    /// The tag that marks a domain as this manifest's, one `KEY: VALUE` (e.g.
+    /// `managed-by: provision`): every domain the manifest names carries it, and a live domain
+    /// that carries it but is no longer named is planned for deletion (`- delete`), deleted only
+    /// by `apply --prune`. A domain without it is never deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "ownership_schema")]
+    pub ownership: Option<BTreeMap<String, String>>,
     /// Customer managed KMS keys to create when missing, by alias per account and Region, so
     /// that domains naming the alias can be created in the same run. A key already under the
     /// alias is used as is; keys are never changed or deleted.
@@ -293,6 +300,18 @@ fn domain_name_schema(_: &mut SchemaGenerator) -> Schema {
             }
         ]
     })
+}
+
+/// `ownership`: one tag, under the tag rules.
+fn ownership_schema(generator: &mut SchemaGenerator) -> Schema {
+    let mut schema = tags_schema(generator);
+    schema.insert("minProperties".into(), 1.into());
+    schema.insert("maxProperties".into(), 1.into());
+    schema.insert(
+        "description".into(),
+        "One tag (`KEY: VALUE`) that marks the manifest's domains.".into(),
+    );
+    schema
 }
 
 /// The tag rules, in regex forms every common JSON Schema validator accepts

@@ -488,6 +488,6 @@ mod tests {
             assert!(domain.names.iter().any(|n| n == f), "{f}");
         }
         assert!(Fields::of(Some("RawAccount")).names.len() == 5);
-        assert!(Fields::of(None).names.len() == 6);
+        assert!(Fields::of(None).names.len() == 7);
     }
 }

@@ -794,3 +794,23 @@ domains: []
         "version = 1\ndomains = []\n[[keys]]\nalias = \"alias/k\"\nregion = \"us-east-1\"\n";
     assert_eq!(ok(toml(toml_src)).keys[0].alias, "alias/k");
 }
+
+#[test]
+fn ownership_is_one_tag_under_the_tag_rules() {
+    let m = ok(yaml(
+        "version: 1\nownership: { managed-by: provision }\ndefaults: { region: us-east-1 }\ndomains:\n  - name: ab\n",
+    ));
+    assert_eq!(m.ownership, Some(("managed-by".into(), "provision".into())));
+    let m = ok(toml(
+        "version = 1\n[ownership]\nowner = \"platform\"\n[defaults]\nregion = \"us-east-1\"\n[[domains]]\nname = \"ab\"\n",
+    ));
+    assert_eq!(m.ownership, Some(("owner".into(), "platform".into())));
+    let two = "version: 1\nownership: { a: b, c: d }\ndefaults: { region: us-east-1 }\ndomains:\n  - name: ab\n";
+    let (code, label, help) = only(yaml(two), two);
+    assert_eq!(code, "manifest::ownership");
+    assert_eq!(label, "ownership");
+    assert!(help.contains("managed-by: provision"), "{help}");
+    let reserved = "version: 1\nownership: { \"aws:x\": b }\ndefaults: { region: us-east-1 }\ndomains:\n  - name: ab\n";
+    let (code, _, _) = only(yaml(reserved), reserved);
+    assert_eq!(code, "manifest::reserved_tag_prefix");
+}

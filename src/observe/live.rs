@@ -52,7 +52,7 @@ pub struct LiveTarget {
 pub struct LiveDomain {
     pub arn: String,
     pub encryption_key: String,
-    /// Fetched only for domains the manifest names.
+    /// Fetched only for domains the manifest names (and, with an ownership tag, for the others).
     pub tags: TagSet,
     /// Fetched only for domains whose manifest entry declares a policy (`None` otherwise, and
     /// when the domain has none).

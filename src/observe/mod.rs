@@ -34,7 +34,9 @@ pub async fn observe(env: &Environment, resolved: &Resolved) -> Result<LiveState
         let declared = declared.get(&t.key()).unwrap_or(&no_keys);
         let result = match env.clients(&t.key()) {
             Ok(clients) => {
-                target::observe_target(env, &identities, clients, t, wanted, declared).await
+                let ownership = resolved.ownership.as_ref();
+                target::observe_target(env, &identities, clients, t, wanted, declared, ownership)
+                    .await
             }
             Err(error) => Err(vec![no_client(t, error)]),
         };

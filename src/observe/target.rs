@@ -27,6 +27,7 @@ pub async fn observe_target(
     t: &Target,
     wanted: &[&Desired],
     declared: &[&DesiredKey],
+    ownership: Option<&(String, String)>,
 ) -> Result<LiveTarget, Vec<TargetProblem>> {
     let key = t.key();
     let call_problem = |operation: &'static str| {
@@ -138,7 +139,29 @@ pub async fn observe_target(
             false => Ok(None),
         }
     };
-    let (details, managed) = tokio::join!(details, managed);
+    // With an ownership tag, the tags of live domains the manifest does not name tell which
+    // of them are its own, retired (to delete with --prune); without one they are not read.
+    let named: BTreeSet<&str> = wanted.iter().map(|d| d.address.name.as_str()).collect();
+    let others: Vec<(String, String)> = match ownership {
+        Some(_) => live
+            .domains
+            .iter()
+            .filter(|(name, _)| !named.contains(name.as_str()))
+            .map(|(name, d)| (name.clone(), d.arn.clone()))
+            .collect(),
+        None => Vec::new(),
+    };
+    let others =
+        join_all(others.iter().map(|(name, arn)| async move {
+            (name.as_str(), list_tags(env, clients, t, arn).await)
+        }));
+    let (details, managed, others) = tokio::join!(details, managed, others);
+    for (name, tags) in others {
+        let tags = tags.map_err(|e| vec![call_problem("codeartifact:ListTagsForResource")(e)])?;
+        if let Some(domain) = live.domains.get_mut(name) {
+            domain.tags = tags;
+        }
+    }
     live.managed_key = managed.map_err(|e| vec![call_problem("kms:DescribeKey")(e)])?;
     for (name, tags, policy) in details {
         let tags = tags.map_err(|e| vec![call_problem("codeartifact:ListTagsForResource")(e)])?;

@@ -34,7 +34,11 @@ pub fn mismatches(plan: &Plan, resolved: &Resolved) -> Vec<String> {
         let declared = d
             .and_then(|d| declared_keys.of(d))
             .map(|k| k.alias.as_str());
-        if let Err(why) = entry(e, d, declared) {
+        let retired = Retired {
+            ownership: resolved.ownership.as_ref(),
+            target_named: targets.contains_key(&e.address.target()),
+        };
+        if let Err(why) = entry(e, d, declared, &retired) {
             out.push(format!("{}: {why}", e.address));
         }
     }
@@ -62,15 +66,36 @@ pub fn mismatches(plan: &Plan, resolved: &Resolved) -> Vec<String> {
     out
 }
 
+/// What a deletion is checked against: the manifest's ownership tag, and whether the domain's
+/// target is one the manifest names.
+struct Retired<'a> {
+    ownership: Option<&'a (String, String)>,
+    target_named: bool,
+}
+
 /// `declared`: the alias of the declared key the manifest's domain names in its target.
-fn entry(e: &Entry, desired: Option<&Desired>, declared: Option<&str>) -> Result<(), String> {
+fn entry(
+    e: &Entry,
+    desired: Option<&Desired>,
+    declared: Option<&str>,
+    retired: &Retired,
+) -> Result<(), String> {
     if let Some(arn) = e.arn.as_ref().filter(|arn| !is_domain_arn(arn, &e.address)) {
         return Err(format!("its ARN `{arn}` is not this domain's"));
     }
     let Some(d) = desired else {
-        // Only what the plan merely reports may be outside the manifest.
-        return match (&e.finding, e.steps.is_empty()) {
-            (Some(Finding::Unmanaged { .. }), true) => Ok(()),
+        // Only what the plan merely reports, or deletes under the manifest's ownership tag in
+        // the manifest's targets, may be outside the manifest.
+        return match (&e.finding, e.steps.as_slice()) {
+            (Some(Finding::Unmanaged { .. }), []) => Ok(()),
+            (None, [Step::Delete { tag, value }]) => match retired.ownership {
+                Some((k, v)) if k == tag && v == value && retired.target_named => Ok(()),
+                Some(_) if retired.target_named => {
+                    Err("it is deleted under another tag than the manifest's ownership tag".into())
+                }
+                Some(_) => Err("it is deleted in a target the manifest does not name".into()),
+                None => Err("it is deleted, but the manifest declares no ownership tag".into()),
+            },
             _ => Err("the manifest does not name this domain".into()),
         };
     };
@@ -111,6 +136,9 @@ fn entry(e: &Entry, desired: Option<&Desired>, declared: Option<&str>) -> Result
                 {
                     return Err("a tag to remove is the manifest's or AWS's".into());
                 }
+            }
+            Step::Delete { .. } => {
+                return Err("the manifest names this domain; it is never deleted".into());
             }
             Step::PutPolicy { document, .. } => {
                 if !d

@@ -33,15 +33,32 @@ pub fn diff(manifest: &str, digest: &str, resolved: &Resolved, live: &LiveState)
     for (key, t) in &live.targets {
         for (name, l) in &t.domains {
             let address = DomainAddress::new(key.account.clone(), key.region.clone(), name);
-            if !named.contains(&address) {
-                entries.push(Entry {
+            if named.contains(&address) {
+                continue;
+            }
+            // The manifest's own, retired: deleted only by `apply --prune`. Without the tag a
+            // domain is someone else's, only reported.
+            let owned = resolved
+                .ownership
+                .as_ref()
+                .filter(|(k, v)| l.tags.get(k) == Some(v));
+            entries.push(match owned {
+                Some((tag, value)) => Entry {
+                    arn: Some(l.arn.clone()),
+                    steps: vec![Step::Delete {
+                        tag: tag.clone(),
+                        value: value.clone(),
+                    }],
+                    ..Entry::new(address)
+                },
+                None => Entry {
                     arn: Some(l.arn.clone()),
                     finding: Some(Finding::Unmanaged {
                         encryption_key: l.encryption_key.clone(),
                     }),
                     ..Entry::new(address)
-                });
-            }
+                },
+            });
         }
     }
     entries.sort_by(|a, b| a.address.cmp(&b.address));

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Marks a file as a saved plan of this version.
-pub const PLAN_FORMAT: &str = "provision-plan/3";
+pub const PLAN_FORMAT: &str = "provision-plan/4";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,6 +122,14 @@ pub enum Step {
     SetTags { tags: Vec<TagChange> },
     /// UntagResource (`tags_mode: exact`).
     RemoveTags { tags: Vec<RemovedTag> },
+    /// DeleteDomain: a live domain the manifest no longer names that carries its ownership tag.
+    /// Only `apply --prune` takes it; the tag is read again first, and a domain without it is
+    /// never deleted.
+    Delete {
+        /// The ownership tag's key and value.
+        tag: String,
+        value: String,
+    },
     /// PutDomainPermissionsPolicy, naming the revision observed so that a policy changed since
     /// the plan was made is reported rather than overwritten.
     PutPolicy {
@@ -144,6 +152,7 @@ pub enum StepKind {
     SetTags,
     RemoveTags,
     PutPolicy,
+    Delete,
 }
 
 impl Step {
@@ -153,6 +162,7 @@ impl Step {
             Step::SetTags { .. } => StepKind::SetTags,
             Step::RemoveTags { .. } => StepKind::RemoveTags,
             Step::PutPolicy { .. } => StepKind::PutPolicy,
+            Step::Delete { .. } => StepKind::Delete,
         }
     }
 }
@@ -185,6 +195,7 @@ pub enum Action {
     Create,
     UpdateTags,
     UpdatePolicy,
+    Delete,
     Unchanged,
     Drift,
     Unmanaged,
@@ -193,10 +204,11 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::Create,
         Action::UpdateTags,
         Action::UpdatePolicy,
+        Action::Delete,
         Action::Unchanged,
         Action::Drift,
         Action::Unmanaged,
@@ -208,6 +220,7 @@ impl Action {
         match self {
             Action::Create => '+',
             Action::UpdateTags | Action::UpdatePolicy => '~',
+            Action::Delete => '-',
             Action::Unchanged => '=',
             Action::Drift => '!',
             Action::Unmanaged => '?',
@@ -221,6 +234,9 @@ impl Action {
             Action::Create => "create",
             Action::UpdateTags => "update tags",
             Action::UpdatePolicy => "update policy",
+            Action::Delete => {
+                "delete (carries the ownership tag, no longer in the manifest; only apply --prune deletes)"
+            }
             Action::Unchanged => "unchanged",
             Action::Drift => "drift (encryption key differs; reported, never changed)",
             Action::Unmanaged => "unmanaged (live, not in the manifest)",
@@ -251,6 +267,7 @@ impl Entry {
             Some(Finding::Unmanaged { .. }) => Action::Unmanaged,
             Some(Finding::Drift { .. }) => Action::Drift,
             None if self.steps.iter().any(|s| s.kind() == StepKind::Create) => Action::Create,
+            None if self.steps.iter().any(|s| s.kind() == StepKind::Delete) => Action::Delete,
             None if self.steps.is_empty() => Action::Unchanged,
             // Tags and a policy together read as a tag update; the policy's diff is shown under it.
             None if self.steps.iter().all(|s| s.kind() == StepKind::PutPolicy) => {
@@ -281,6 +298,14 @@ impl Plan {
 
     pub fn has_changes(&self) -> bool {
         self.entries.iter().any(Entry::has_changes)
+            || self.keys.iter().any(|k| k.action() == Action::Create)
+    }
+
+    /// Whether apply changes anything: deletions count only with `--prune`.
+    pub fn changes_anything(&self, prune: bool) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.has_changes() && (prune || e.action() != Action::Delete))
             || self.keys.iter().any(|k| k.action() == Action::Create)
     }
 

@@ -27,7 +27,7 @@ impl Paint {
             Action::Create => "32",
             Action::UpdateTags | Action::UpdatePolicy => "33",
             Action::Unchanged => "2",
-            Action::Drift => "31",
+            Action::Drift | Action::Delete => "31",
             Action::Unmanaged => "36",
             Action::Unreachable => "31",
             Action::OverQuota => "31",
@@ -136,6 +136,11 @@ fn reason(entry: &Entry) -> String {
     for step in &entry.steps {
         match step {
             Step::Create { .. } => return "not present".into(),
+            Step::Delete { tag, value } => {
+                return format!(
+                    "carries {tag}={value}, no longer in the manifest; apply --prune deletes it"
+                );
+            }
             Step::SetTags { tags } => set += tags.len(),
             Step::RemoveTags { tags } => remove += tags.len(),
             Step::PutPolicy { previous, .. } => {
@@ -269,6 +274,12 @@ fn entry_lines(out: &mut String, entry: &Entry, paint: &Paint) {
             Step::PutPolicy {
                 document, previous, ..
             } => policy_lines(out, detail, document, previous.as_deref(), paint),
+            // The reason says it all; the ARN says which domain exactly.
+            Step::Delete { .. } => {
+                if let Some(arn) = &entry.arn {
+                    let _ = writeln!(out, "{detail}{arn}");
+                }
+            }
         }
     }
     match &entry.finding {
@@ -321,6 +332,13 @@ fn domain_tally(plan: &Plan) -> String {
             unreachable,
             ", {} over quota (not created)",
             n(Action::OverQuota)
+        );
+    }
+    if n(Action::Delete) > 0 {
+        let _ = write!(
+            unreachable,
+            ", {} to delete (with --prune)",
+            n(Action::Delete)
         );
     }
     if plan.has_changes() {

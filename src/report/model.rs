@@ -28,6 +28,11 @@ pub struct Summary {
     /// Zero when absent: reports written before policies existed read back.
     #[serde(default)]
     pub policy_updated: usize,
+    /// Zero when absent, as for reports written before prune existed.
+    #[serde(default)]
+    pub deleted: usize,
+    #[serde(default)]
+    pub kept: usize,
     pub drifted: usize,
     pub failed: usize,
     pub skipped: usize,
@@ -52,6 +57,8 @@ impl Summary {
             Outcome::Unchanged => &mut self.unchanged,
             Outcome::TagsUpdated => &mut self.tags_updated,
             Outcome::PolicyUpdated => &mut self.policy_updated,
+            Outcome::Deleted => &mut self.deleted,
+            Outcome::Kept => &mut self.kept,
             Outcome::Drifted => &mut self.drifted,
             Outcome::Failed => &mut self.failed,
             Outcome::Skipped => &mut self.skipped,
@@ -66,6 +73,8 @@ impl Summary {
             Outcome::Unchanged => self.unchanged,
             Outcome::TagsUpdated => self.tags_updated,
             Outcome::PolicyUpdated => self.policy_updated,
+            Outcome::Deleted => self.deleted,
+            Outcome::Kept => self.kept,
             Outcome::Drifted => self.drifted,
             Outcome::Failed => self.failed,
             Outcome::Skipped => self.skipped,

@@ -104,8 +104,10 @@ fn status_line(report: &Report) -> String {
 impl Paint {
     fn outcome(&self, o: Outcome, s: &str) -> String {
         match o {
-            Outcome::Created | Outcome::TagsUpdated | Outcome::PolicyUpdated => self.wrap("32", s),
-            Outcome::AlreadyPresent | Outcome::Unchanged => s.to_owned(),
+            Outcome::Created | Outcome::TagsUpdated | Outcome::PolicyUpdated | Outcome::Deleted => {
+                self.wrap("32", s)
+            }
+            Outcome::AlreadyPresent | Outcome::Unchanged | Outcome::Kept => s.to_owned(),
             Outcome::Drifted | Outcome::Skipped => self.wrap("33", s),
             Outcome::Failed | Outcome::Unknown => self.wrap("31", s),
         }

@@ -39,6 +39,9 @@ pub struct Resolved {
     pub organization: Option<String>,
     /// The keys to create when missing, in manifest order.
     pub keys: Vec<DesiredKey>,
+    /// The manifest's ownership tag (key, value): a live domain carrying it that the manifest
+    /// does not name is planned for deletion.
+    pub ownership: Option<(String, String)>,
 }
 
 impl Resolved {
@@ -261,6 +264,7 @@ pub fn resolve_with(
         skipped: skipped.into_values().collect(),
         organization: organization.map(str::to_string),
         keys,
+        ownership: manifest.ownership.clone(),
     })
 }
 

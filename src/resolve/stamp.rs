@@ -184,6 +184,10 @@ pub fn stamp(
             }
             tags.insert(key.clone(), value);
         }
+        // Every domain the manifest names carries its ownership tag: what prune trusts later.
+        if let Some((key, value)) = &manifest.ownership {
+            tags.insert(key.clone(), value.clone());
+        }
         if ok {
             out.push(Desired {
                 address: DomainAddress::new(account.id.as_str(), region.as_str(), &name),

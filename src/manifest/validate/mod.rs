@@ -15,6 +15,7 @@ mod domains;
 mod keys;
 mod names;
 mod organization;
+mod ownership;
 mod placement;
 mod policy;
 pub(crate) mod rules;
@@ -127,6 +128,9 @@ pub(crate) fn validate(
     let organization = root_f
         .get(root, "organization")
         .map(|(_, node)| v.organization(node));
+    let ownership = root_f
+        .get(root, "ownership")
+        .and_then(|(key, node)| v.ownership(key, node));
     let keys = match root_f.get(root, "keys").and_then(|(_, k)| k.as_seq()) {
         Some(items) => v.keys(items, &defaults),
         None => Vec::new(),
@@ -143,6 +147,7 @@ pub(crate) fn validate(
             digest: String::new(),
             accounts,
             organization,
+            ownership,
             keys,
             domains,
             source: Default::default(),
