@@ -670,6 +670,7 @@ impl Run<'_> {
     {
         let op = || {
             call.sent.store(true, Ordering::SeqCst);
+            self.events.sending(&call.entry.address);
             op()
         };
         let on_retry = self.on_retry(call);
@@ -696,11 +697,15 @@ impl Run<'_> {
     }
 
     /// A read that belongs to work already under way: no soft stop cuts it short.
-    async fn read<T, F, Fut>(&self, call: &Call<'_>, op: F) -> Tried<T>
+    async fn read<T, F, Fut>(&self, call: &Call<'_>, mut op: F) -> Tried<T>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, CallError>>,
     {
+        let op = || {
+            self.events.sending(&call.entry.address);
+            op()
+        };
         let on_retry = self.on_retry(call);
         self.env
             .gate

@@ -8,7 +8,7 @@ use crate::manifest::{self, Format as ManifestFormat};
 use crate::observe::verify;
 use crate::plan::Plan;
 use crate::plan::render::{self as plan_render, HumanOptions};
-use crate::report::progress::Progress;
+use crate::report::progress::{Progress, Show};
 use crate::report::{Report, notice, render as report_render};
 use crate::resolve::resolve;
 use crate::{Error, Exit, output};
@@ -66,7 +66,12 @@ async fn run_with(
             plan.block(&blocked);
             plan
         }
-        None => session.plan(&args.input, &manifest).await?,
+        None => {
+            let observing = Progress::observing(Show::pick(args.verbosity.quiet));
+            let plan = session.plan(&args.input, &manifest, &observing).await;
+            observing.finish();
+            plan?
+        }
     };
     let shown = HumanOptions {
         verbose: args.verbosity.verbose > 0,
@@ -77,9 +82,9 @@ async fn run_with(
         confirm()?;
     }
     let total = plan.reported().count();
-    let progress = Arc::new(Progress::new(
+    let progress = Arc::new(Progress::applying(
         total as u64,
-        std::io::stderr().is_terminal() && !crate::paint::dumb_terminal(),
+        Show::pick(args.verbosity.quiet),
     ));
     let settings = Settings {
         max_failures: args.max_failures,

@@ -63,10 +63,16 @@ impl Session {
     }
 
     /// Resolve the manifest's targets, observe them and diff them against it.
-    pub async fn plan(&mut self, path: &Path, manifest: &Manifest) -> Result<Plan, Error> {
+    /// `watch` hears how the observation goes.
+    pub async fn plan(
+        &mut self,
+        path: &Path,
+        manifest: &Manifest,
+        watch: &dyn observe::Watch,
+    ) -> Result<Plan, Error> {
         let resolved = resolve::resolve(&self.env, manifest).await?;
         self.env.connect(&resolved.targets).await;
-        let live = observe::observe(&self.env, &resolved).await?;
+        let live = observe::observe(&self.env, &resolved, watch).await?;
         let mut plan = plan::diff(
             &path.display().to_string(),
             &manifest.digest,

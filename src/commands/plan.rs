@@ -4,6 +4,7 @@ use super::engine::Session;
 use crate::cli::{Format, PlanArgs};
 use crate::plan::Action;
 use crate::plan::render::{self, HumanOptions};
+use crate::report::progress::{Progress, Show};
 use crate::{Error, Exit, manifest, output};
 use std::io::IsTerminal;
 
@@ -11,7 +12,9 @@ pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
     let global = &args.session;
     let manifest = manifest::load(&args.manifest)?;
     let mut session = Session::connect(global, &args.engine).await?;
-    let plan = session.plan(&args.manifest, &manifest).await;
+    let observing = Progress::observing(Show::pick(args.verbosity.quiet));
+    let plan = session.plan(&args.manifest, &manifest, &observing).await;
+    observing.finish();
     session.close().await;
     let plan = plan?;
     if let Some(out) = &args.out {
