@@ -224,6 +224,12 @@ impl Run<'_> {
     }
 
     async fn domain(&self, e: &Entry) -> DomainReport {
+        let report = self.domain_work(e).await;
+        self.events.finished(&report);
+        report
+    }
+
+    async fn domain_work(&self, e: &Entry) -> DomainReport {
         let mut base = DomainReport::new(&e.address, Outcome::Unchanged);
         base.arn = e.arn.clone();
         match &e.finding {
@@ -306,7 +312,6 @@ impl Run<'_> {
                 self.breakers.trip(&key, e);
             }
         }
-        self.events.finished(&e.address, done.report.outcome);
         done.report
     }
 

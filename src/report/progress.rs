@@ -3,7 +3,7 @@
 //! The words come from `status`; this file decides when and where they are shown.
 
 use super::status;
-use crate::apply::{Events, Outcome};
+use crate::apply::{DomainReport, Events, Outcome};
 use crate::aws::CallError;
 use crate::model::{DomainAddress, TargetKey};
 use crate::observe::Watch;
@@ -261,9 +261,9 @@ impl Events for Progress {
         self.redraw();
     }
 
-    fn finished(&self, address: &DomainAddress, outcome: Outcome) {
-        lock(&self.state.in_flight).retain(|a| a != address);
-        if outcome == Outcome::Failed {
+    fn finished(&self, report: &DomainReport) {
+        lock(&self.state.in_flight).retain(|a| *a != report.address);
+        if report.outcome == Outcome::Failed {
             self.state.failed.fetch_add(1, Ordering::Relaxed);
         }
         self.advance();
@@ -302,7 +302,7 @@ mod tests {
         p.started(&a);
         p.sending(&a);
         p.retrying(&a, &throttle(), Duration::from_millis(300));
-        p.finished(&a, Outcome::Created);
+        p.finished(&DomainReport::new(&a, Outcome::Created));
         assert!(
             p.state
                 .line()
@@ -329,7 +329,7 @@ mod tests {
             p.state.bar_message(),
             "applying: 0/4 domains done, 0 failed · working on 2: 111122223333/us-east-1/b, 111122223333/us-east-1/a · 111122223333/us-east-1/b: ThrottlingException, retrying in 1.5 s"
         );
-        p.finished(&a, Outcome::Failed);
+        p.finished(&DomainReport::new(&a, Outcome::Failed));
         assert!(
             p.state
                 .bar_message()
@@ -358,7 +358,7 @@ mod tests {
                 let a = address(&format!("d{i}"));
                 p.started(&a);
                 p.sending(&a);
-                p.finished(&a, o);
+                p.finished(&DomainReport::new(&a, o));
             })
         })
         .collect();
