@@ -84,7 +84,8 @@ struct Ticker {
     thread: JoinHandle<()>,
 }
 
-const TEMPLATE: &str = "{elapsed:>4} [{bar:30.cyan/blue}] {msg}";
+/// `wide_msg`: the message is cut to the terminal's width, so the bar stays one line.
+const TEMPLATE: &str = "{elapsed:>4} [{bar:20.cyan/blue}] {wide_msg}";
 
 /// A poisoned lock only means another task panicked mid-update; what it holds is still usable.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -212,8 +213,9 @@ impl State {
         let mut parts = vec![self.line()];
         let working = {
             let in_flight = lock(&self.in_flight);
+            // Names only: the line is short, and the account and Region rarely needed there.
             let latest: Vec<String> = (in_flight.iter().rev().take(NAMED_IN_FLIGHT))
-                .map(DomainAddress::to_string)
+                .map(|a| a.name.clone())
                 .collect();
             status::working_on(in_flight.len(), &latest)
         };
@@ -327,7 +329,7 @@ mod tests {
         p.retrying(&b, &throttle(), Duration::from_millis(1500));
         assert_eq!(
             p.state.bar_message(),
-            "applying: 0/4 domains done, 0 failed · working on 2: 111122223333/us-east-1/b, 111122223333/us-east-1/a · 111122223333/us-east-1/b: ThrottlingException, retrying in 1.5 s"
+            "applying: 0/4 domains done, 0 failed · working on 2: b, a · 111122223333/us-east-1/b: ThrottlingException, retrying in 1.5 s"
         );
         p.finished(&DomainReport::new(&a, Outcome::Failed));
         assert!(
