@@ -176,3 +176,27 @@ async fn a_dumb_terminal_gets_status_lines_instead() {
     );
     assert!(!drawn.contains('\u{1b}'), "an escape sequence: {drawn:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_terminal_a_slow_plan_says_how_many_targets_are_observed() {
+    let w = slow_world(1500).await;
+    let m = w.write("m.yaml", &twelve());
+    let run = w
+        .run(&["plan", m.to_str().unwrap(), "--concurrency", "1"])
+        .await;
+    run.expect(0);
+    let lines: Vec<&str> = (run.stderr.lines())
+        .filter(|l| l.starts_with("observing: ") || l.starts_with("resolving"))
+        .collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with("observing: ")),
+        "{}",
+        run.stderr
+    );
+    for line in lines.iter().filter(|l| l.starts_with("observing: ")) {
+        assert!(
+            ["observing: 0/2 targets", "observing: 1/2 targets"].contains(line),
+            "{line}"
+        );
+    }
+}
