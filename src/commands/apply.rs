@@ -61,22 +61,20 @@ async fn run_with(
     color: bool,
     events: Option<Arc<EventLog>>,
 ) -> Result<Exit, Error> {
+    // An early error drops it, which stops it too.
+    let observing = Progress::observing(Show::pick(args.verbosity.quiet));
     let plan = match saved {
         Some(mut plan) => {
             let resolved = resolve(&session.env, &manifest).await?;
             crate::plan::bind(&args.input, &plan, &manifest, &resolved)?;
             session.env.connect(&plan.targets).await;
-            let blocked = verify(&session.env, &plan.targets).await?;
+            let blocked = verify(&session.env, &plan.targets, &observing).await?;
             plan.block(&blocked);
             plan
         }
-        None => {
-            let observing = Progress::observing(Show::pick(args.verbosity.quiet));
-            let plan = session.plan(&args.input, &manifest, &observing).await;
-            observing.finish();
-            plan?
-        }
+        None => session.plan(&args.input, &manifest, &observing).await?,
     };
+    observing.finish();
     let shown = HumanOptions {
         verbose: args.verbosity.verbose > 0,
         color,

@@ -79,13 +79,16 @@ pub async fn observe(
 pub async fn verify(
     env: &Environment,
     targets: &[Target],
+    watch: &dyn Watch,
 ) -> Result<BTreeMap<TargetKey, Blocked>, ObserveError> {
+    watch.begin(targets.len());
     let identities = &Identities::default();
     let results = pool::bounded(targets, env.concurrency, |t| async move {
         let result = match env.clients(&t.key()) {
             Ok(clients) => identities.verify(env, clients, t).await,
             Err(error) => Err(no_client(t, error)),
         };
+        watch.observed(&t.key());
         (t.key(), result)
     })
     .await;
