@@ -243,6 +243,10 @@ impl Watch for Progress {
 
 impl Events for Progress {
     fn sending(&self, address: &DomainAddress) {
+        // Only the bar names them: status lines and `-q` spend nothing on it.
+        if !matches!(self.view, View::Bar(_)) {
+            return;
+        }
         {
             let mut in_flight = lock(&self.state.in_flight);
             if in_flight.contains(address) {
