@@ -179,7 +179,8 @@ async fn a_dumb_terminal_gets_status_lines_instead() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_terminal_a_slow_plan_says_how_many_targets_are_observed() {
-    let w = slow_world(1500).await;
+    // Four calls in turn (the caller, the identity, two listings): 8 s, the first line at 5 s.
+    let w = slow_world(2000).await;
     let m = w.write("m.yaml", &twelve());
     let run = w
         .run(&["plan", m.to_str().unwrap(), "--concurrency", "1"])
