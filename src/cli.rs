@@ -161,6 +161,10 @@ pub struct PlanArgs {
     pub detailed_exitcode: bool,
     #[command(flatten)]
     pub verbosity: Verbosity,
+    /// Write JSON Lines to PATH as the run goes: one event per AWS call and per domain outcome
+    /// (format provision-events/1, schemas/events.schema.json).
+    #[arg(long, value_name = "PATH")]
+    pub events: Option<PathBuf>,
     #[command(flatten)]
     pub engine: EngineArgs,
     #[command(flatten)]
@@ -182,6 +186,10 @@ pub struct ApplyArgs {
     pub report_md: Option<PathBuf>,
     #[command(flatten)]
     pub verbosity: Verbosity,
+    /// Write JSON Lines to PATH as the run goes: one event per AWS call and per domain outcome
+    /// (format provision-events/1, schemas/events.schema.json).
+    #[arg(long, value_name = "PATH")]
+    pub events: Option<PathBuf>,
     /// Stop starting new work once more than N (or N% of the) domains have failed; the rest are skipped.
     #[arg(long, value_name = "N|N%")]
     pub max_failures: Option<crate::call::breaker::MaxFailures>,

@@ -50,6 +50,16 @@ pub enum Error {
         cause: std::io::Error,
     },
 
+    #[error("cannot write the event stream to {}: {cause}", path.display())]
+    #[diagnostic(
+        code(provision::events_path),
+        help("nothing was called: give a path in an existing, writable directory")
+    )]
+    EventsPath {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+
     #[error("refusing to apply without approval: stdin is not a terminal")]
     #[diagnostic(
         code(provision::needs_approval),
@@ -109,9 +119,10 @@ impl Error {
             Error::Resolve(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::Plan(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::Export(e) if e.is_invalid_input() => Exit::InvalidInput,
-            Error::NeedsApproval | Error::InsecureEndpoint(_) | Error::ReportPath { .. } => {
-                Exit::InvalidInput
-            }
+            Error::NeedsApproval
+            | Error::InsecureEndpoint(_)
+            | Error::ReportPath { .. }
+            | Error::EventsPath { .. } => Exit::InvalidInput,
             Error::Emulator(
                 provision_emulator::StartError::NonLoopback(_)
                 | provision_emulator::StartError::Faults(_)

@@ -230,6 +230,12 @@ impl Run<'_> {
     }
 
     async fn domain(&self, e: &Entry) -> DomainReport {
+        let report = self.domain_work(e).await;
+        self.events.finished(&report);
+        report
+    }
+
+    async fn domain_work(&self, e: &Entry) -> DomainReport {
         let mut base = DomainReport::new(&e.address, Outcome::Unchanged);
         base.arn = e.arn.clone();
         match &e.finding {
@@ -317,7 +323,6 @@ impl Run<'_> {
                 self.breakers.trip(&key, e);
             }
         }
-        self.events.finished(&e.address, done.report.outcome);
         done.report
     }
 
@@ -686,6 +691,7 @@ impl Run<'_> {
     {
         let op = || {
             call.sent.store(true, Ordering::SeqCst);
+            self.events.sending(&call.entry.address);
             op()
         };
         let on_retry = self.on_retry(call);
@@ -712,11 +718,15 @@ impl Run<'_> {
     }
 
     /// A read that belongs to work already under way: no soft stop cuts it short.
-    async fn read<T, F, Fut>(&self, call: &Call<'_>, op: F) -> Tried<T>
+    async fn read<T, F, Fut>(&self, call: &Call<'_>, mut op: F) -> Tried<T>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, CallError>>,
     {
+        let op = || {
+            self.events.sending(&call.entry.address);
+            op()
+        };
         let on_retry = self.on_retry(call);
         self.env
             .gate

@@ -7,6 +7,7 @@ mod http;
 pub mod kind;
 pub mod profiles;
 pub mod session;
+pub mod wire;
 
 pub use error::CallError;
 pub use kind::ErrorKind;

@@ -67,17 +67,15 @@ impl Clients {
 
     pub fn codeartifact(&self) -> &aws_sdk_codeartifact::Client {
         self.codeartifact
-            .get_or_init(|| aws_sdk_codeartifact::Client::new(&self.config))
+            .get_or_init(|| super::wire::codeartifact(&self.config))
     }
 
     pub fn kms(&self) -> &aws_sdk_kms::Client {
-        self.kms
-            .get_or_init(|| aws_sdk_kms::Client::new(&self.config))
+        self.kms.get_or_init(|| super::wire::kms(&self.config))
     }
 
     pub fn sts(&self) -> &aws_sdk_sts::Client {
-        self.sts
-            .get_or_init(|| aws_sdk_sts::Client::new(&self.config))
+        self.sts.get_or_init(|| super::wire::sts(&self.config))
     }
 
     /// The account the credentials' issuer named, when it named one: STS does in every
@@ -168,7 +166,7 @@ impl Connection {
     /// An Organizations client with the caller's own credentials (discovery and the
     /// organisation's id are asked as the caller, never as a target).
     pub async fn organizations(&self) -> aws_sdk_organizations::Client {
-        aws_sdk_organizations::Client::new(&self.caller(ORGANIZATIONS_REGION).await)
+        super::wire::organizations(&self.caller(ORGANIZATIONS_REGION).await)
     }
 
     /// The configuration that acts in `account` as its credentials say.

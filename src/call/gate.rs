@@ -4,12 +4,15 @@
 //! target's pace holds none, so a busy target never idles the rest of the organisation.
 
 use super::interrupt::Interrupt;
+use super::observer::{Attempt, Observer};
 use super::pace::{Kind, Limiter};
 use super::retry::{Pacing, RetryPolicy, Tried, Verdict};
 use crate::aws::CallError;
+use crate::aws::wire::Wire;
 use crate::model::TargetKey;
 use std::future::Future;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
@@ -19,6 +22,8 @@ pub struct Gate {
     policy: RetryPolicy,
     throttles: AtomicU64,
     in_flight: Semaphore,
+    /// Told of every attempt's end.
+    observers: Vec<Arc<dyn Observer>>,
 }
 
 /// The pacing of one call: which target and kind, and who hears about waits.
@@ -60,6 +65,18 @@ impl<'a> Pacing for Paced<'a> {
     fn admit(&self) -> Result<(), CallError> {
         (self.admit)()
     }
+
+    fn attempted(&self, number: u32, latency: Duration, wire: &Wire, error: Option<&CallError>) {
+        let observers = &self.gate.observers;
+        if observers.is_empty() {
+            return;
+        }
+        if let Some(attempt) = Attempt::of(self.key, wire, number, latency, error) {
+            for o in observers {
+                o.attempted(&attempt);
+            }
+        }
+    }
 }
 
 impl Gate {
@@ -75,7 +92,13 @@ impl Gate {
             policy,
             throttles: AtomicU64::new(0),
             in_flight: Semaphore::new(in_flight.clamp(1, Semaphore::MAX_PERMITS)),
+            observers: Vec::new(),
         }
+    }
+
+    /// Tell `observer` of every attempt from now on.
+    pub fn observe(&mut self, observer: Arc<dyn Observer>) {
+        self.observers.push(observer);
     }
 
     /// Throttling answers met so far (each waited out, or given up on when attempts ran out).

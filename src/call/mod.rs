@@ -6,11 +6,14 @@ pub mod breaker;
 pub mod env;
 pub mod gate;
 pub mod interrupt;
+pub mod log;
+pub mod observer;
 pub mod pace;
 pub mod pool;
 pub mod retry;
 
 pub use env::Environment;
 pub use gate::Gate;
+pub use observer::{Attempt, Observer};
 pub use pace::{Kind, Limiter};
 pub use retry::{RetryPolicy, Tried};

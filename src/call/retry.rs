@@ -3,6 +3,7 @@
 //! all of them. The SDK's own retries are off, so attempts do not multiply.
 
 use super::interrupt::{Interrupt, Level};
+use crate::aws::wire::{Noted, Wire};
 use crate::aws::{CallError, ErrorKind};
 use rand::Rng;
 use std::future::Future;
@@ -70,6 +71,15 @@ pub trait Pacing {
     fn before(&self) -> impl Future<Output = Self::Slot>;
     fn after(&self, verdict: Option<Verdict>);
     fn retrying(&self, _err: &CallError, _wait: Duration) {}
+    /// Attempt `number` ended after `latency`, as `wire` noted it: `error` is `None` on success.
+    fn attempted(
+        &self,
+        _number: u32,
+        _latency: Duration,
+        _wire: &Wire,
+        _error: Option<&CallError>,
+    ) {
+    }
     /// Asked once the attempt has its slot, right before it is sent: an error here ends the
     /// call unsent (the run stopped wanting it while it waited).
     fn admit(&self) -> Result<(), CallError> {
@@ -143,7 +153,11 @@ impl RetryPolicy {
             // Boxed: the SDK's future is large, and only the calls in flight need one. Callers
             // waiting for a slot (thousands, at organisation scale) then hold only their own
             // small state.
-            let outcome = tokio::time::timeout(self.attempt_timeout, Box::pin(op())).await;
+            let noted = Noted::default();
+            let sent = Instant::now();
+            let outcome =
+                tokio::time::timeout(self.attempt_timeout, noted.around(Box::pin(op()))).await;
+            let latency = sent.elapsed();
             drop(slot);
             let outcome = match outcome {
                 Ok(r) => r,
@@ -155,6 +169,8 @@ impl RetryPolicy {
                     )
                 }),
             };
+            let error = outcome.as_ref().err();
+            pacing.attempted(tried.attempts, latency, &noted.take(), error);
             let e = match outcome {
                 Ok(v) => {
                     pacing.after(None);
@@ -256,6 +272,43 @@ mod tests {
         ] {
             assert_eq!(classify(&err(code, 400)), Verdict::Final, "{code}");
         }
+    }
+
+    /// Records what the observer hook hears.
+    #[derive(Default)]
+    struct Heard(std::sync::Mutex<Vec<(u32, Option<ErrorKind>)>>);
+
+    impl Pacing for Heard {
+        type Slot = ();
+        async fn before(&self) {}
+        fn after(&self, _: Option<Verdict>) {}
+        fn attempted(&self, n: u32, _: Duration, _: &Wire, error: Option<&CallError>) {
+            self.0.lock().unwrap().push((n, error.map(|e| e.kind)));
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_attempt_is_heard_once_with_its_number_and_end() {
+        let heard = Heard::default();
+        let calls = AtomicU32::new(0);
+        let tried = RetryPolicy::default()
+            .run(&heard, &Interrupt::never(), || async {
+                match calls.fetch_add(1, Ordering::SeqCst) {
+                    0 => Err(err("ThrottlingException", 429)),
+                    1 => Err(err("InternalServerException", 500)),
+                    _ => Ok(()),
+                }
+            })
+            .await;
+        assert!(tried.result.is_ok());
+        assert_eq!(
+            *heard.0.lock().unwrap(),
+            [
+                (1, Some(ErrorKind::Throttling)),
+                (2, Some(ErrorKind::Service)),
+                (3, None)
+            ]
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -1,14 +1,15 @@
 //! `provision apply`: plan (or load a saved plan), show it, confirm, apply, report.
 
 use super::engine::Session;
-use crate::apply::{Settings, apply};
+use crate::apply::{Events, Settings, apply};
 use crate::call::interrupt;
 use crate::cli::ApplyArgs;
 use crate::manifest::{self, Format as ManifestFormat};
 use crate::observe::verify;
 use crate::plan::Plan;
 use crate::plan::render::{self as plan_render, HumanOptions};
-use crate::report::progress::Progress;
+use crate::report::event_log::EventLog;
+use crate::report::progress::{Progress, Show};
 use crate::report::{Report, notice, render as report_render};
 use crate::resolve::resolve;
 use crate::{Error, Exit, output};
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub async fn run(args: ApplyArgs) -> Result<Exit, Error> {
+    super::log::init(args.verbosity.debug);
     let global = &args.session;
     // Everything that can be checked without a network call is checked first. A saved plan
     // brings its manifest back: the plan is applied only if the manifest still produces it.
@@ -43,9 +45,10 @@ pub async fn run(args: ApplyArgs) -> Result<Exit, Error> {
             cause,
         })?;
     }
-    let mut session = Session::connect(global, &args.engine).await?;
+    let events = super::engine::events(args.events.as_deref(), "apply")?;
+    let mut session = Session::connect(global, &args.engine, events.as_ref()).await?;
     let color = crate::paint::enabled(global.color, std::io::stdout().is_terminal());
-    let result = run_with(&args, &mut session, saved, manifest, color).await;
+    let result = run_with(&args, &mut session, saved, manifest, color, events).await;
     session.close().await;
     result
 }
@@ -56,18 +59,22 @@ async fn run_with(
     saved: Option<Plan>,
     manifest: manifest::Manifest,
     color: bool,
+    events: Option<Arc<EventLog>>,
 ) -> Result<Exit, Error> {
+    // An early error drops it, which stops it too.
+    let observing = Progress::observing(Show::pick(args.verbosity.quiet));
     let plan = match saved {
         Some(mut plan) => {
             let resolved = resolve(&session.env, &manifest).await?;
             crate::plan::bind(&args.input, &plan, &manifest, &resolved)?;
             session.env.connect(&plan.targets).await;
-            let blocked = verify(&session.env, &plan.targets).await?;
+            let blocked = verify(&session.env, &plan.targets, &observing).await?;
             plan.block(&blocked);
             plan
         }
-        None => session.plan(&args.input, &manifest).await?,
+        None => session.plan(&args.input, &manifest, &observing).await?,
     };
+    observing.finish();
     let shown = HumanOptions {
         verbose: args.verbosity.verbose > 0,
         color,
@@ -81,9 +88,9 @@ async fn run_with(
         confirm(deletes)?;
     }
     let total = plan.reported().count();
-    let progress = Arc::new(Progress::new(
+    let progress = Arc::new(Progress::applying(
         total as u64,
-        std::io::stderr().is_terminal() && !crate::paint::dumb_terminal(),
+        Show::pick(args.verbosity.quiet),
     ));
     let settings = Settings {
         max_failures: args.max_failures,
@@ -95,7 +102,11 @@ async fn run_with(
     let listener = tokio::spawn(interrupt::listen(trigger, grace, move |level| {
         notices.notice(&notice::interrupted(level, grace));
     }));
-    let applied = apply(&plan, &session.env, &settings, progress.as_ref(), &stop).await;
+    let mut watchers: Vec<&dyn Events> = vec![progress.as_ref()];
+    if let Some(events) = &events {
+        watchers.push(events.as_ref());
+    }
+    let applied = apply(&plan, &session.env, &settings, &watchers, &stop).await;
     progress.finish();
     listener.abort();
     let report = Report::new(applied);

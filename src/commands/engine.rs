@@ -8,9 +8,11 @@ use crate::call::{Environment, Gate, RetryPolicy};
 use crate::cli::{EngineArgs, SessionArgs};
 use crate::manifest::Manifest;
 use crate::plan::Plan;
+use crate::report::event_log::EventLog;
 use crate::{observe, plan, resolve};
 use std::num::NonZeroU32;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Where `--local` keeps the embedded endpoint's state, relative to the working directory.
 pub const LOCAL_STATE_DIR: &str = ".provision/local";
@@ -23,7 +25,12 @@ pub struct Session {
 }
 
 impl Session {
-    pub async fn connect(global: &SessionArgs, engine: &EngineArgs) -> Result<Self, Error> {
+    /// `events` hears every call of the session.
+    pub async fn connect(
+        global: &SessionArgs,
+        engine: &EngineArgs,
+        events: Option<&Arc<EventLog>>,
+    ) -> Result<Self, Error> {
         let (connection, local) = if global.local {
             let config = provision_emulator::Config {
                 state: Some(LOCAL_STATE_DIR.into()),
@@ -48,12 +55,17 @@ impl Session {
             (connection, None)
         };
         let nz = |n: u32| NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
-        let gate = Gate::new(
+        let mut gate = Gate::new(
             nz(engine.rate),
             nz(engine.read_rate),
             engine.concurrency as usize,
             RetryPolicy::default(),
         );
+        // The debug log hears every call; it costs nothing while nothing is logged.
+        gate.observe(Arc::new(crate::call::log::Log));
+        if let Some(events) = events {
+            gate.observe(Arc::clone(events) as Arc<dyn crate::call::Observer>);
+        }
         let env = Environment::new(connection, gate, engine.concurrency as usize);
         Ok(Self {
             env,
@@ -63,10 +75,16 @@ impl Session {
     }
 
     /// Resolve the manifest's targets, observe them and diff them against it.
-    pub async fn plan(&mut self, path: &Path, manifest: &Manifest) -> Result<Plan, Error> {
+    /// `watch` hears how the observation goes.
+    pub async fn plan(
+        &mut self,
+        path: &Path,
+        manifest: &Manifest,
+        watch: &dyn observe::Watch,
+    ) -> Result<Plan, Error> {
         let resolved = resolve::resolve(&self.env, manifest).await?;
         self.env.connect(&resolved.targets).await;
-        let live = observe::observe(&self.env, &resolved).await?;
+        let live = observe::observe(&self.env, &resolved, watch).await?;
         let mut plan = plan::diff(
             &path.display().to_string(),
             &manifest.digest,
@@ -83,4 +101,17 @@ impl Session {
             local.shutdown().await;
         }
     }
+}
+
+/// The event stream of `--events`, created (and so checked writable) before any call; it
+/// hears every call from then on.
+pub fn events(path: Option<&Path>, command: &str) -> Result<Option<Arc<EventLog>>, Error> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let log = EventLog::create(path, command).map_err(|cause| Error::EventsPath {
+        path: path.to_path_buf(),
+        cause,
+    })?;
+    Ok(Some(Arc::new(log)))
 }

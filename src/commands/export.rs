@@ -18,7 +18,7 @@ pub async fn run(args: ExportArgs) -> Result<Exit, Error> {
             cause,
         })?;
     }
-    let mut session = Session::connect(&args.session, &args.engine).await?;
+    let mut session = Session::connect(&args.session, &args.engine, None).await?;
     let result = export_with(&args, &mut session, format).await;
     session.close().await;
     result

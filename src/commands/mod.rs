@@ -5,6 +5,7 @@ mod docs;
 mod emulator;
 mod engine;
 mod export;
+mod log;
 mod plan;
 mod validate;
 

@@ -4,14 +4,19 @@ use super::engine::Session;
 use crate::cli::{Format, PlanArgs};
 use crate::plan::Action;
 use crate::plan::render::{self, HumanOptions};
+use crate::report::progress::{Progress, Show};
 use crate::{Error, Exit, manifest, output};
 use std::io::IsTerminal;
 
 pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
+    super::log::init(args.verbosity.debug);
     let global = &args.session;
     let manifest = manifest::load(&args.manifest)?;
-    let mut session = Session::connect(global, &args.engine).await?;
-    let plan = session.plan(&args.manifest, &manifest).await;
+    let events = super::engine::events(args.events.as_deref(), "plan")?;
+    let mut session = Session::connect(global, &args.engine, events.as_ref()).await?;
+    let observing = Progress::observing(Show::pick(args.verbosity.quiet));
+    let plan = session.plan(&args.manifest, &manifest, &observing).await;
+    observing.finish();
     session.close().await;
     let plan = plan?;
     if let Some(out) = &args.out {

@@ -9,12 +9,14 @@ mod keys;
 mod live;
 mod policy;
 mod target;
+mod watch;
 
 pub use error::{ObserveError, TargetProblem};
 pub use inventory::inventory;
 pub use keys::{describe_key, describe_key_once};
 pub use live::{Blocked, KeyState, LiveDomain, LivePolicy, LiveState, LiveTarget};
 pub use target::list_tags_once;
+pub use watch::Watch;
 
 use crate::call::{Environment, pool};
 use crate::model::{Target, TargetKey};
@@ -24,7 +26,12 @@ use std::collections::BTreeMap;
 
 /// Observe every target; problems that are the manifest's or the credentials' fault (wrong
 /// account, unusable key) fail the whole observation, all of them reported at once.
-pub async fn observe(env: &Environment, resolved: &Resolved) -> Result<LiveState, ObserveError> {
+pub async fn observe(
+    env: &Environment,
+    resolved: &Resolved,
+    watch: &dyn Watch,
+) -> Result<LiveState, ObserveError> {
+    watch.begin(resolved.targets.len());
     let wanted = resolved.by_target();
     let declared = resolved.keys_by_target();
     let (none, no_keys) = (Vec::new(), Vec::new());
@@ -40,6 +47,7 @@ pub async fn observe(env: &Environment, resolved: &Resolved) -> Result<LiveState
             }
             Err(error) => Err(vec![no_client(t, error)]),
         };
+        watch.observed(&t.key());
         (t.key(), result)
     })
     .await;
@@ -73,13 +81,16 @@ pub async fn observe(env: &Environment, resolved: &Resolved) -> Result<LiveState
 pub async fn verify(
     env: &Environment,
     targets: &[Target],
+    watch: &dyn Watch,
 ) -> Result<BTreeMap<TargetKey, Blocked>, ObserveError> {
+    watch.begin(targets.len());
     let identities = &Identities::default();
     let results = pool::bounded(targets, env.concurrency, |t| async move {
         let result = match env.clients(&t.key()) {
             Ok(clients) => identities.verify(env, clients, t).await,
             Err(error) => Err(no_client(t, error)),
         };
+        watch.observed(&t.key());
         (t.key(), result)
     })
     .await;

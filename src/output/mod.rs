@@ -4,9 +4,11 @@
 
 mod clean;
 pub mod echo;
+mod lines;
 mod secrets;
 mod sink;
 
 pub use clean::{clean, value};
+pub use lines::{LineFile, StderrLog};
 pub use secrets::{register_secret, register_secrets_from_env, scrub};
 pub use sink::{append_file, check_writable, stderr, stdout, write_file};

@@ -25,7 +25,7 @@ impl Caller {
 
 /// The caller's identity, asked in `region` through the gate.
 pub async fn caller_identity(env: &Environment, region: &str) -> Result<Caller, ResolveError> {
-    let sts = aws_sdk_sts::Client::new(&env.connection.caller(region).await);
+    let sts = crate::aws::wire::sts(&env.connection.caller(region).await);
     // The caller is not a target; its calls are paced under a key of their own.
     let key = TargetKey::new("caller", region);
     env.gate
