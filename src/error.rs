@@ -70,6 +70,18 @@ pub enum Error {
     Unreachable { domains: usize },
 
     #[error(
+        "the plan is incomplete: {} an encryption key that is missing or not symmetric",
+        if *domains == 1 { "1 domain names".to_string() } else { format!("{domains} domains name") }
+    )]
+    #[diagnostic(
+        code(provision::unusable_key),
+        help(
+            "the keys are in the plan above (⊘): create the key (or declare it under `keys:` so that provision creates it), or name another in the manifest; apply would skip those domains and carry on with the rest"
+        )
+    )]
+    UnusableKey { domains: usize },
+
+    #[error(
         "{} would take {} over the domain quota; none of {} creates start",
         if *domains == 1 { "1 domain".to_string() } else { format!("{domains} domains") },
         if *targets == 1 { "1 account and Region".to_string() } else { format!("{targets} accounts and Regions") },

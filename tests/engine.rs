@@ -121,7 +121,7 @@ async fn plan_is_read_only_and_a_saved_plan_applies_exactly() {
     let json = w.run(&["plan", m, "--format", "json"]).await;
     json.expect(0);
     let parsed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(parsed["format"], "provision-plan/3");
+    assert_eq!(parsed["format"], "provision-plan/4");
     let entries = parsed["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 3);
     assert!(

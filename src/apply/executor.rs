@@ -236,6 +236,14 @@ impl Run<'_> {
                 base.arn = None;
                 return with_error(base, Outcome::Skipped, error);
             }
+            Some(f @ Finding::UnusableKey { .. }) => {
+                let error = ErrorInfo {
+                    kind: Cause::UnusableKey,
+                    code: None,
+                    message: format!("not attempted: {}", f.key_problem().unwrap_or_default()),
+                };
+                return with_error(base, Outcome::Skipped, error);
+            }
             Some(Finding::Drift { drift }) => {
                 return with_error(base, Outcome::Drifted, drift.into());
             }

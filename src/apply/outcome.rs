@@ -133,6 +133,8 @@ pub enum Cause {
     /// The domain's policy was changed after the plan was made (its revision is not the one
     /// observed): it was not overwritten.
     PolicyChanged,
+    /// Not started: the encryption key it names is missing or not a symmetric encryption key.
+    UnusableKey,
     #[serde(untagged)]
     Call(ErrorKind),
 }
@@ -143,6 +145,7 @@ impl Cause {
             Cause::KeyDrift => "key_drift",
             Cause::ToleranceExceeded => "tolerance_exceeded",
             Cause::PolicyChanged => "policy_changed",
+            Cause::UnusableKey => "unusable_key",
             Cause::Call(k) => k.as_str(),
         }
     }
@@ -216,6 +219,7 @@ mod tests {
             (Cause::KeyDrift, "\"key_drift\""),
             (Cause::ToleranceExceeded, "\"tolerance_exceeded\""),
             (Cause::PolicyChanged, "\"policy_changed\""),
+            (Cause::UnusableKey, "\"unusable_key\""),
             (Cause::Call(ErrorKind::AccessDenied), "\"access_denied\""),
             (Cause::Call(ErrorKind::Interrupted), "\"interrupted\""),
         ] {

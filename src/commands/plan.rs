@@ -38,6 +38,10 @@ pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
             domains: unreachable,
         });
     }
+    let unusable = plan.count(Action::UnusableKey);
+    if unusable > 0 {
+        return Err(Error::UnusableKey { domains: unusable });
+    }
     let over: Vec<_> = plan
         .entries
         .iter()

@@ -20,8 +20,9 @@ use crate::resolve::Resolved;
 use identity::Identities;
 use std::collections::BTreeMap;
 
-/// Observe every target; problems that are the manifest's or the credentials' fault (wrong
-/// account, unusable key) fail the whole observation, all of them reported at once.
+/// Observe every target. Credentials that answer for another account fail the whole observation
+/// (all such targets reported at once): the manifest's map of accounts to credentials is wrong,
+/// and acting on the rest of it would trust that map. Everything else is one target's state.
 pub async fn observe(env: &Environment, resolved: &Resolved) -> Result<LiveState, ObserveError> {
     let wanted = resolved.by_target();
     let declared = resolved.keys_by_target();
@@ -47,7 +48,7 @@ pub async fn observe(env: &Environment, resolved: &Resolved) -> Result<LiveState
                 live.targets.insert(key, target);
             }
             // A target AWS would not let us read is skipped, not fatal: one broken account must
-            // not hold up an organisation. Wrong accounts and unusable keys are manifest errors.
+            // not hold up an organisation. A wrong account is the manifest's error.
             Err(p) => match unreachable(&p) {
                 Some(blocked) => {
                     live.unreachable.insert(key, blocked);

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Marks a file as a saved plan of this version.
-pub const PLAN_FORMAT: &str = "provision-plan/3";
+pub const PLAN_FORMAT: &str = "provision-plan/4";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -167,6 +167,15 @@ pub enum Finding {
     Unmanaged { encryption_key: String },
     /// Its (account, Region) could not be observed: apply skips it with the reason.
     Unreachable { blocked: Blocked },
+    /// The encryption key it names does not exist there (and the manifest does not declare it)
+    /// or cannot encrypt a domain: apply skips it with the reason, the others go on.
+    UnusableKey {
+        /// The reference as the manifest gives it.
+        key: String,
+        /// What KMS answered; `None` when the key does not exist.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        found: Option<FoundKey>,
+    },
     /// Creating it would take its (account, Region) over the domain quota: none of that target's
     /// creates start.
     OverQuota {
@@ -176,6 +185,41 @@ pub enum Finding {
         planned: usize,
         quota: u32,
     },
+}
+
+/// A key that exists but is not a symmetric encryption key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FoundKey {
+    pub arn: String,
+    /// `KEY_SPEC/KEY_USAGE`, e.g. `RSA_2048/SIGN_VERIFY`.
+    pub spec: String,
+}
+
+impl Finding {
+    /// Why a domain's key cannot be used, in a few words (`None` for other findings).
+    pub fn key_problem(&self) -> Option<String> {
+        match self {
+            Finding::UnusableKey { key, found: None } => Some(format!(
+                "its encryption key `{key}` does not exist in its account and Region"
+            )),
+            Finding::UnusableKey {
+                key,
+                found: Some(f),
+            } => {
+                // An alias is shown with the key it names; an ARN is not shown twice.
+                let arn = match &f.arn == key {
+                    true => String::new(),
+                    false => format!(" ({})", f.arn),
+                };
+                Some(format!(
+                    "its encryption key `{key}`{arn} is {}, not a symmetric encryption key",
+                    f.spec
+                ))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// What happens to one domain as people read it, each with its own symbol (as Terraform's plan
@@ -189,11 +233,12 @@ pub enum Action {
     Drift,
     Unmanaged,
     Unreachable,
+    UnusableKey,
     OverQuota,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::Create,
         Action::UpdateTags,
         Action::UpdatePolicy,
@@ -201,6 +246,7 @@ impl Action {
         Action::Drift,
         Action::Unmanaged,
         Action::Unreachable,
+        Action::UnusableKey,
         Action::OverQuota,
     ];
 
@@ -212,6 +258,7 @@ impl Action {
             Action::Drift => '!',
             Action::Unmanaged => '?',
             Action::Unreachable => '×',
+            Action::UnusableKey => '⊘',
             Action::OverQuota => '#',
         }
     }
@@ -226,6 +273,9 @@ impl Action {
             Action::Unmanaged => "unmanaged (live, not in the manifest)",
             Action::Unreachable => {
                 "unreachable (its account and Region could not be read; skipped)"
+            }
+            Action::UnusableKey => {
+                "unusable key (its encryption key is missing or not symmetric; skipped)"
             }
             Action::OverQuota => {
                 "over quota (its account and Region would exceed the domain quota; not created)"
@@ -248,6 +298,7 @@ impl Entry {
         match &self.finding {
             Some(Finding::Unreachable { .. }) => Action::Unreachable,
             Some(Finding::OverQuota { .. }) => Action::OverQuota,
+            Some(Finding::UnusableKey { .. }) => Action::UnusableKey,
             Some(Finding::Unmanaged { .. }) => Action::Unmanaged,
             Some(Finding::Drift { .. }) => Action::Drift,
             None if self.steps.iter().any(|s| s.kind() == StepKind::Create) => Action::Create,

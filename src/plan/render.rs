@@ -30,6 +30,7 @@ impl Paint {
             Action::Drift => "31",
             Action::Unmanaged => "36",
             Action::Unreachable => "31",
+            Action::UnusableKey => "31",
             Action::OverQuota => "31",
         };
         self.wrap(code, s)
@@ -123,6 +124,7 @@ fn reason(entry: &Entry) -> String {
             Finding::Drift { .. } => "encryption key differs".into(),
             Finding::Unmanaged { .. } => "present in AWS, not in the manifest".into(),
             Finding::Unreachable { blocked } => format!("{}: {}", blocked.label(), blocked.message),
+            Finding::UnusableKey { .. } => f.key_problem().unwrap_or_default(),
             Finding::OverQuota {
                 existing,
                 planned,
@@ -283,7 +285,10 @@ fn entry_lines(out: &mut String, entry: &Entry, paint: &Paint) {
                 let _ = writeln!(out, "{detail}{arn}");
             }
         }
-        Some(Finding::Unreachable { .. } | Finding::OverQuota { .. }) | None => {}
+        Some(
+            Finding::Unreachable { .. } | Finding::OverQuota { .. } | Finding::UnusableKey { .. },
+        )
+        | None => {}
     }
 }
 
@@ -316,6 +321,13 @@ fn domain_tally(plan: &Plan) -> String {
         0 => String::new(),
         u => format!(", {u} unreachable (skipped)"),
     };
+    if n(Action::UnusableKey) > 0 {
+        let _ = write!(
+            unreachable,
+            ", {} with an unusable key (skipped)",
+            n(Action::UnusableKey)
+        );
+    }
     if n(Action::OverQuota) > 0 {
         let _ = write!(
             unreachable,

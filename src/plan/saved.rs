@@ -168,7 +168,7 @@ mod tests {
         assert!(matches!(&e, PlanError::Version { found, .. } if found == "provision-plan/1"));
         assert!(
             e.to_string()
-                .contains("this provision reads `provision-plan/3`")
+                .contains("this provision reads `provision-plan/4`")
         );
 
         assert!(matches!(parse(p, "{}"), Err(PlanError::Invalid { .. })));
