@@ -248,6 +248,16 @@ async fn a_different_encryption_key_is_drift_reported_never_destroyed() {
     let r = w.report("r.json");
     assert_eq!(count(&r, "drifted"), 1, "{r}");
     assert_eq!(r["domains"][0]["error"]["kind"], "key_drift");
+    // Both say what converges it: the live key in the manifest, or a recreate outside provision.
+    let next = "next: set the domain's encryption_key in the manifest to its live key, or delete and recreate the domain outside provision";
+    assert!(plan.stdout.contains(next), "{}", plan.stdout);
+    assert!(
+        r["domains"][0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(next),
+        "{r}"
+    );
     let still = ca.describe_domain().domain("tools").send().await.unwrap();
     assert_eq!(
         still.domain().unwrap().encryption_key(),
@@ -384,6 +394,13 @@ async fn over_the_domain_quota_fails_that_domain_with_a_clear_message() {
         "{}",
         run.stdout
     );
+    // It names the quota and how to raise it.
+    let next = "next: CodeArtifact's quota \"Domains per account\" is reached in account 123456789012, us-east-1: request an increase through Service Quotas, then pass --domain-quota N";
+    assert!(
+        failed["error"]["message"].as_str().unwrap().contains(next),
+        "{failed}"
+    );
+    assert!(run.stdout.contains(next), "{}", run.stdout);
 }
 
 #[tokio::test]
@@ -562,4 +579,43 @@ async fn a_missing_manifest_or_plan_is_invalid_input() {
             run.stderr
         );
     }
+}
+
+/// Issue 10: an AccessDenied names whom to allow which action, at apply (a saved plan whose
+/// role lost its permissions since) and at plan (the account cannot be read).
+#[tokio::test]
+async fn access_denied_says_whom_to_allow_which_action() {
+    let w = world(config()).await;
+    let m = w.write(
+        "domains.yaml",
+        &manifest("  - { name: acme, account: platform }\n  - { name: tools }\n"),
+    );
+    let m = m.to_str().unwrap();
+    w.run(&["plan", m, "--out", "plan.json"]).await.expect(0);
+    // Every request signed as the platform account is now refused; the role is still assumed
+    // (AssumeRole is signed by the caller), so the saved plan's identity check passes.
+    w.endpoint.set_faults(Faults {
+        deny_accounts: vec!["111122223333".into()],
+        ..Faults::default()
+    });
+    let role = "role arn:aws:iam::111122223333:role/Provisioner (account 111122223333, us-east-1)";
+    let apply = w
+        .run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
+        .await;
+    apply.expect(1);
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "created"), 1, "{r}");
+    let acme = &r["domains"][0];
+    assert_eq!(acme["outcome"], "failed", "{acme}");
+    let create = format!("next: allow `codeartifact:CreateDomain` to {role}");
+    assert!(
+        acme["error"]["message"].as_str().unwrap().contains(&create),
+        "{acme}"
+    );
+    assert!(apply.stdout.contains(&create), "{}", apply.stdout);
+
+    let plan = w.run(&["plan", m]).await;
+    plan.expect(1);
+    let list = format!("next: allow `codeartifact:ListDomains` to {role}");
+    assert!(plan.stdout.contains(&list), "{}", plan.stdout);
 }

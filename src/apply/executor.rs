@@ -92,7 +92,8 @@ pub async fn apply(
     }
     // Reported in plan order, whatever order the work ran in.
     domains.sort_unstable_by_key(|(i, _)| *i);
-    let domains = domains.into_iter().map(|(_, d)| d).collect();
+    let mut domains: Vec<DomainReport> = domains.into_iter().map(|(_, d)| d).collect();
+    super::advice::advise(plan, &entries, &mut domains);
     Applied {
         domains,
         keys,
@@ -231,7 +232,15 @@ impl Run<'_> {
                 let error = ErrorInfo {
                     kind: Cause::Call(blocked.kind),
                     code: blocked.code.clone(),
-                    message: format!("not attempted: could not be observed: {}", blocked.message),
+                    message: match &blocked.next {
+                        Some(next) => format!(
+                            "not attempted: could not be observed: {}\nnext: {next}",
+                            blocked.message
+                        ),
+                        None => {
+                            format!("not attempted: could not be observed: {}", blocked.message)
+                        }
+                    },
                 };
                 base.arn = None;
                 return with_error(base, Outcome::Skipped, error);
@@ -294,7 +303,7 @@ impl Run<'_> {
             d = work => d,
             _ = self.interrupt.reached(Level::Hard) => {
                 let (outcome, message) = if sent.load(Ordering::SeqCst) {
-                    (Outcome::Unknown, "stopped at once while a write was in flight; run apply again to converge")
+                    (Outcome::Unknown, "stopped at once while a write was in flight; run `provision apply` again: done work is found present and skipped")
                 } else {
                     (Outcome::Skipped, "stopped at once before any write was sent")
                 };

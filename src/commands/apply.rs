@@ -95,6 +95,9 @@ async fn run_with(
     listener.abort();
     let report = Report::new(applied);
     output::stdout(&format!("\n{}", report_render::text(&report, color)), color);
+    if report.interrupted {
+        output::stderr(notice::RERUN, false);
+    }
     if let Some(path) = &args.report {
         write(path, &report_render::json(&report))?;
     }

@@ -31,27 +31,27 @@ pub async fn observe(env: &Environment, resolved: &Resolved) -> Result<LiveState
     let results = pool::bounded(&resolved.targets, env.concurrency, |t| async {
         let wanted = wanted.get(&t.key()).unwrap_or(&none);
         let declared = declared.get(&t.key()).unwrap_or(&no_keys);
-        let result = match env.clients(&t.key()) {
+        match env.clients(&t.key()) {
             Ok(clients) => {
                 target::observe_target(env, &identities, clients, t, wanted, declared).await
             }
             Err(error) => Err(vec![no_client(t, error)]),
-        };
-        (t.key(), result)
+        }
     })
     .await;
     let mut live = LiveState::default();
     let mut problems = Vec::new();
-    for (key, result) in results {
+    // The pool keeps the input order.
+    for (t, result) in resolved.targets.iter().zip(results) {
         match result {
             Ok(target) => {
-                live.targets.insert(key, target);
+                live.targets.insert(t.key(), target);
             }
             // A target AWS would not let us read is skipped, not fatal: one broken account must
             // not hold up an organisation. A wrong account is the manifest's error.
-            Err(p) => match unreachable(&p) {
+            Err(p) => match unreachable(&p, t) {
                 Some(blocked) => {
-                    live.unreachable.insert(key, blocked);
+                    live.unreachable.insert(t.key(), blocked);
                 }
                 None => problems.extend(p),
             },
@@ -73,20 +73,20 @@ pub async fn verify(
 ) -> Result<BTreeMap<TargetKey, Blocked>, ObserveError> {
     let identities = &Identities::default();
     let results = pool::bounded(targets, env.concurrency, |t| async move {
-        let result = match env.clients(&t.key()) {
+        match env.clients(&t.key()) {
             Ok(clients) => identities.verify(env, clients, t).await,
             Err(error) => Err(no_client(t, error)),
-        };
-        (t.key(), result)
+        }
     })
     .await;
     let mut blocked = BTreeMap::new();
     let mut problems = Vec::new();
-    for (key, result) in results {
+    // The pool keeps the input order.
+    for (t, result) in targets.iter().zip(results) {
         if let Err(p) = result {
-            match unreachable(std::slice::from_ref(&p)) {
+            match unreachable(std::slice::from_ref(&p), t) {
                 Some(b) => {
-                    blocked.insert(key, b);
+                    blocked.insert(t.key(), b);
                 }
                 None => problems.push(p),
             }
@@ -107,15 +107,15 @@ fn no_client(t: &Target, error: crate::aws::CallError) -> TargetProblem {
     }
 }
 
-/// The reason a target is unreachable, when its only problems are failed calls.
-fn unreachable(problems: &[TargetProblem]) -> Option<Blocked> {
+/// The reason target `t` is unreachable, when its only problems are failed calls.
+fn unreachable(problems: &[TargetProblem], t: &Target) -> Option<Blocked> {
     let mut first = None;
     for p in problems {
         match p {
             TargetProblem::Call {
                 operation, error, ..
             } => {
-                first.get_or_insert_with(|| Blocked::of_call(operation, error));
+                first.get_or_insert_with(|| Blocked::of_call(operation, error, t));
             }
             _ => return None,
         }

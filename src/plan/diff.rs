@@ -532,6 +532,7 @@ mod tests {
             kind: crate::aws::ErrorKind::AccessDenied,
             code: None,
             message: "no".into(),
+            next: None,
         };
         state
             .unreachable

@@ -50,6 +50,7 @@ pub fn enforce(plan: &mut Plan, live: &LiveState, quota: u32) {
                 message: format!(
                     "its account and Region would exceed the domain quota ({existing} there + {planned} to create > {quota}), so no domain would use it"
                 ),
+                next: None,
             });
         }
     }

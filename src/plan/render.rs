@@ -279,16 +279,19 @@ fn entry_lines(out: &mut String, entry: &Entry, paint: &Paint) {
             // Two lines, values aligned: ARNs are long, and the eye compares them column by column.
             let _ = writeln!(out, "{detail}key: live     {}", drift.live);
             let _ = writeln!(out, "{detail}   ≠ manifest {wanted}");
+            let _ = writeln!(out, "{detail}next: {}", drift.next_step());
         }
         Some(Finding::Unmanaged { .. }) => {
             if let Some(arn) = &entry.arn {
                 let _ = writeln!(out, "{detail}{arn}");
             }
         }
-        Some(
-            Finding::Unreachable { .. } | Finding::OverQuota { .. } | Finding::UnusableKey { .. },
-        )
-        | None => {}
+        Some(Finding::Unreachable { blocked }) => {
+            if let Some(next) = &blocked.next {
+                let _ = writeln!(out, "{detail}next: {next}");
+            }
+        }
+        Some(Finding::OverQuota { .. } | Finding::UnusableKey { .. }) | None => {}
     }
 }
 
@@ -522,6 +525,7 @@ mod tests {
                 kind: ErrorKind::AccessDenied,
                 code: Some("AccessDeniedException".into()),
                 message: "codeartifact:ListDomains: User is not authorized".into(),
+                next: None,
             },
         );
         let resolved = Resolved {
