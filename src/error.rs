@@ -15,6 +15,10 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
+    Filter(#[from] crate::resolve::FilterError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Observe(#[from] crate::observe::ObserveError),
 
     #[error(transparent)]
@@ -52,6 +56,15 @@ pub enum Error {
         help("review the plan above, then re-run with --auto-approve (as CI jobs do)")
     )]
     NeedsApproval,
+
+    #[error("--account, --region and --domain apply to a manifest, not to a saved plan")]
+    #[diagnostic(
+        code(provision::filter_on_plan),
+        help(
+            "a saved plan keeps the filter it was made with: make the plan with them (`provision plan MANIFEST --account … --out PLAN.json`)"
+        )
+    )]
+    FilterOnSavedPlan,
 
     #[error("apply cancelled: the answer was not 'yes'; nothing was changed")]
     #[diagnostic(code(provision::declined))]
@@ -116,9 +129,11 @@ impl Error {
             Error::Manifest(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::Resolve(e) if e.is_invalid_input() => Exit::InvalidInput,
             Error::Plan(e) if e.is_invalid_input() => Exit::InvalidInput,
-            Error::NeedsApproval | Error::InsecureEndpoint(_) | Error::ReportPath { .. } => {
-                Exit::InvalidInput
-            }
+            Error::NeedsApproval
+            | Error::InsecureEndpoint(_)
+            | Error::ReportPath { .. }
+            | Error::FilterOnSavedPlan
+            | Error::Filter(_) => Exit::InvalidInput,
             Error::Emulator(
                 provision_emulator::StartError::NonLoopback(_)
                 | provision_emulator::StartError::Faults(_)

@@ -24,6 +24,9 @@ pub async fn run(args: ApplyArgs) -> Result<Exit, Error> {
     let (saved, manifest) = match ManifestFormat::from_path(&args.input) {
         Some(_) => (None, manifest::load(&args.input)?),
         None => {
+            if !args.filter.filter().is_empty() {
+                return Err(Error::FilterOnSavedPlan);
+            }
             let plan = crate::plan::load(&args.input)?;
             let manifest = manifest::load(Path::new(&plan.manifest))?;
             (Some(plan), manifest)
@@ -66,7 +69,11 @@ async fn run_with(
             plan.block(&blocked);
             plan
         }
-        None => session.plan(&args.input, &manifest).await?,
+        None => {
+            session
+                .plan(&args.input, &manifest, &args.filter.filter())
+                .await?
+        }
     };
     let shown = HumanOptions {
         verbose: args.verbosity.verbose > 0,

@@ -11,7 +11,9 @@ pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
     let global = &args.session;
     let manifest = manifest::load(&args.manifest)?;
     let mut session = Session::connect(global, &args.engine).await?;
-    let plan = session.plan(&args.manifest, &manifest).await;
+    let plan = session
+        .plan(&args.manifest, &manifest, &args.filter.filter())
+        .await;
     session.close().await;
     let plan = plan?;
     if let Some(out) = &args.out {

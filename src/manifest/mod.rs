@@ -49,6 +49,7 @@ use crate::model::Pattern;
 pub use schema::schema_json;
 use std::ops::Range;
 pub use tag_patterns::TagPatterns;
+pub(crate) use validate::closest;
 
 /// Manifests larger than this are rejected before parsing (10 MiB).
 pub const MAX_MANIFEST_BYTES: u64 = 10 * 1024 * 1024;

@@ -55,6 +55,8 @@ pub fn diff(manifest: &str, digest: &str, resolved: &Resolved, live: &LiveState)
         entries,
         skipped: resolved.skipped.clone(),
         keys,
+        filter: Default::default(),
+        left_out: 0,
     }
 }
 

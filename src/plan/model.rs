@@ -2,8 +2,8 @@
 //! the manifest says, saved and re-applied as JSON.
 
 use crate::model::{
-    AccountId, DomainAddress, KeyDrift, Region, RemovedTag, SkippedAccount, TagChange, TagSet,
-    TagsMode, Target, TargetKey,
+    AccountId, DomainAddress, Filter, KeyDrift, Region, RemovedTag, SkippedAccount, TagChange,
+    TagSet, TagsMode, Target, TargetKey,
 };
 use crate::observe::Blocked;
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,16 @@ pub struct Plan {
     /// the missing ones before the domains that name them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<KeyEntry>,
+    /// What `--account`, `--region` and `--domain` limited the plan to (empty: everything).
+    #[serde(default, skip_serializing_if = "Filter::is_empty")]
+    pub filter: Filter,
+    /// How many of the manifest's domains the filter left out.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub left_out: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A key the manifest declares: where, under which alias, and whether apply creates it. An
@@ -354,6 +364,15 @@ impl Plan {
                 k.blocked = Some(b.clone());
             }
         }
+    }
+
+    /// Record the filter the plan was made under. A live domain the manifest does not name is
+    /// listed only if the domain filter selects it (a manifest domain it left out is not one).
+    pub fn limit_to(&mut self, filter: &Filter, left_out: usize) {
+        self.entries
+            .retain(|e| e.action() != Action::Unmanaged || filter.domain(&e.address.name));
+        self.filter = filter.clone();
+        self.left_out = left_out;
     }
 
     pub fn target(&self, key: &TargetKey) -> Option<&Target> {

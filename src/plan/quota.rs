@@ -103,6 +103,8 @@ mod tests {
                     blocked: None,
                 })
                 .to_vec(),
+            filter: Default::default(),
+            left_out: 0,
         };
         // Nine domains already in the first account, one in the second (unmanaged ones count).
         let mut live = LiveState::default();

@@ -105,6 +105,14 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
         }
         out.push('\n');
     }
+    if plan.left_out > 0 {
+        let _ = writeln!(
+            out,
+            "{} outside {} not planned.\n",
+            plural(plan.left_out, "domain", "domains"),
+            plan.filter.flags()
+        );
+    }
     out.push_str(&tally(plan));
     out.push('\n');
     if plan.count(Action::OverQuota) > 0 {

@@ -7,6 +7,7 @@ mod accounts;
 mod caller;
 mod desired;
 mod error;
+mod filter;
 mod keys;
 pub mod organization;
 mod stamp;
@@ -14,6 +15,7 @@ mod stamp;
 pub use caller::{Caller, caller_identity};
 pub use desired::{Desired, DesiredPolicy};
 pub use error::ResolveError;
+pub use filter::{FilterError, limit};
 pub use keys::DesiredKey;
 
 use crate::call::Environment;
