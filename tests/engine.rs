@@ -179,9 +179,16 @@ async fn a_domain_created_between_plan_and_apply_is_already_present() {
         .send()
         .await
         .unwrap();
-    w.run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
-        .await
-        .expect(0);
+    let run = w
+        .run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
+        .await;
+    run.expect(0);
+    // Said once, with what happened to them (issue 10).
+    assert!(
+        run.stdout.contains("Changed since the plan was made:\n  - 2 domains to create existed already (created since the plan): reported already present, their key checked and tags reconciled\n"),
+        "{}",
+        run.stdout
+    );
     let r = w.report("r.json");
     assert_eq!(count(&r, "created"), 1, "{r}");
     // Conflict means already present, also when its tags then had to be corrected: the
@@ -618,4 +625,87 @@ async fn access_denied_says_whom_to_allow_which_action() {
     plan.expect(1);
     let list = format!("next: allow `codeartifact:ListDomains` to {role}");
     assert!(plan.stdout.contains(&list), "{}", plan.stdout);
+}
+
+/// Issue 10: what a saved plan assumed and is no longer so is said, with what apply did about it:
+/// a domain to re-tag that was deleted since, targets that no longer answer.
+#[tokio::test]
+async fn a_saved_plan_says_what_changed_since_it_was_made() {
+    let w = world(config()).await;
+    let m = w.write(
+        "domains.yaml",
+        r#"version: 1
+defaults: { region: us-east-1, tags: { team: a } }
+accounts:
+  platform: { id: "111122223333", role_arn: "arn:aws:iam::111122223333:role/Provisioner" }
+  other: { id: "444455556666", role_arn: "arn:aws:iam::444455556666:role/Provisioner" }
+domains:
+  - { name: acme, account: platform }
+  - { name: beta, account: platform }
+  - { name: tools, account: other }
+"#,
+    );
+    let m = m.to_str().unwrap();
+    w.run(&["apply", m, "--auto-approve"]).await.expect(0);
+    // Retagged by hand, so the plan corrects them; then one is deleted before the apply.
+    let ca = w.codeartifact("111122223333", "us-east-1").await;
+    for name in ["acme", "beta"] {
+        ca.tag_resource()
+            .resource_arn(format!(
+                "arn:aws:codeartifact:us-east-1:111122223333:domain/{name}"
+            ))
+            .tags(
+                aws_sdk_codeartifact::types::Tag::builder()
+                    .key("team")
+                    .value("b")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    w.run(&["plan", m, "--out", "plan.json"]).await.expect(0);
+    ca.delete_domain().domain("beta").send().await.unwrap();
+    let run = w
+        .run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
+        .await;
+    run.expect(1);
+    assert!(
+        run.stdout.contains("Changed since the plan was made:\n  - 1 domain was not found any more (deleted since the plan?): not changed (failed, not_found)\n"),
+        "{}",
+        run.stdout
+    );
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "tags_updated"), 1, "{r}");
+    let beta = r["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "beta")
+        .unwrap();
+    assert!(
+        beta["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("next: the domain is gone since it was observed"),
+        "{beta}"
+    );
+
+    // The caller's credentials are now refused: no role can be assumed, no target answers. The
+    // plan's one change (beta, to create again) is skipped.
+    w.run(&["plan", m, "--out", "plan.json"]).await.expect(0);
+    w.endpoint.set_faults(Faults {
+        deny_accounts: vec![CALLER.into()],
+        ..Faults::default()
+    });
+    let run = w
+        .run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
+        .await;
+    run.expect(1);
+    assert!(
+        run.stdout.contains("  - 1 domain is in an account and Region that could no longer be reached: skipped, with the reason\n"),
+        "{}",
+        run.stdout
+    );
 }

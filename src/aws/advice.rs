@@ -32,6 +32,19 @@ pub fn next_step(
         ErrorKind::Quota if operation == "codeartifact:CreateDomain" => Some(format!(
             "CodeArtifact's quota \"Domains per account\" is reached in account {account}, {region}: request an increase through Service Quotas, then pass --domain-quota N with the new value so that plan checks it"
         )),
+        // Only updates meet it: a create's target is the domain that is not there.
+        ErrorKind::NotFound
+            if matches!(
+                operation,
+                "codeartifact:TagResource"
+                    | "codeartifact:UntagResource"
+                    | "codeartifact:PutDomainPermissionsPolicy"
+            ) =>
+        {
+            Some(
+            "the domain is gone since it was observed (deleted meanwhile?): run `provision plan` again; a new plan creates it".to_string(),
+            )
+        }
         _ => None,
     }
 }

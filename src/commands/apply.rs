@@ -6,9 +6,10 @@ use crate::call::interrupt;
 use crate::cli::ApplyArgs;
 use crate::manifest::{self, Format as ManifestFormat};
 use crate::observe::verify;
-use crate::plan::Plan;
 use crate::plan::render::{self as plan_render, HumanOptions};
+use crate::plan::{Action, Plan};
 use crate::report::progress::Progress;
+use crate::report::since_plan::since_plan;
 use crate::report::{Report, notice, render as report_render};
 use crate::resolve::resolve;
 use crate::{Error, Exit, output};
@@ -60,13 +61,17 @@ async fn run_with(
     manifest: manifest::Manifest,
     color: bool,
 ) -> Result<Exit, Error> {
+    // Of a saved plan: the domains whose target no longer answers (checked again below).
+    let mut unreachable_now = None;
     let plan = match saved {
         Some(mut plan) => {
             let resolved = resolve(&session.env, &manifest).await?;
             crate::plan::bind(&args.input, &plan, &manifest, &resolved)?;
             session.env.connect(&plan.targets).await;
             let blocked = verify(&session.env, &plan.targets).await?;
+            let before = plan.count(Action::Unreachable);
             plan.block(&blocked);
+            unreachable_now = Some(plan.count(Action::Unreachable) - before);
             plan
         }
         None => {
@@ -102,6 +107,9 @@ async fn run_with(
     listener.abort();
     let report = Report::new(applied);
     output::stdout(&format!("\n{}", report_render::text(&report, color)), color);
+    if let Some(text) = unreachable_now.and_then(|n| since_plan(&report, n)) {
+        output::stdout(&text, color);
+    }
     if report.interrupted {
         output::stderr(notice::RERUN, false);
     }

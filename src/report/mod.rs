@@ -5,5 +5,6 @@ pub mod model;
 pub mod notice;
 pub mod progress;
 pub mod render;
+pub mod since_plan;
 
 pub use model::{Report, Summary};
