@@ -92,6 +92,9 @@ pub enum Command {
 pub struct ValidateArgs {
     /// The manifest (.yaml, .yml or .toml).
     pub manifest: PathBuf,
+    /// Domains allowed per (account, Region), as for plan and apply: more in one is a problem.
+    #[arg(long, value_name = "N", default_value_t = crate::plan::quota::DEFAULT_DOMAIN_QUOTA, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub domain_quota: u32,
 }
 
 /// Requests in flight by default. At organisation scale a run is bound by round trips: about

@@ -709,3 +709,38 @@ domains:
         run.stdout
     );
 }
+
+/// Issue 10: 11 domains in one account and Region can never all be created (CodeArtifact's
+/// default quota is 10): validate says so where the manifest says it, and so do plan and apply,
+/// with the same --domain-quota.
+#[tokio::test]
+async fn more_domains_than_the_quota_in_one_place_is_a_located_problem() {
+    let w = world(config()).await;
+    let domains: String = (0..11)
+        .map(|i| format!("  - {{ name: q{i:02} }}\n"))
+        .chain(["  - { name: elsewhere, region: eu-west-1 }\n".to_string()])
+        .collect();
+    w.write("domains.yaml", &manifest(&domains));
+    let validate = w.run(&["validate", "domains.yaml"]).await;
+    validate.expect(3);
+    insta::assert_snapshot!("over_domain_quota", validate.stderr);
+    w.run(&["validate", "domains.yaml", "--domain-quota", "11"])
+        .await
+        .expect(0);
+    for args in [
+        &["plan", "domains.yaml"][..],
+        &["apply", "domains.yaml", "--auto-approve"],
+    ] {
+        let run = w.run(args).await;
+        run.expect(3);
+        assert!(
+            run.stderr.contains("manifest::over_domain_quota"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    w.run(&["plan", "domains.yaml", "--domain-quota", "11"])
+        .await
+        .expect(0);
+    assert!(w.domains(CALLER, "us-east-1").await.is_empty());
+}

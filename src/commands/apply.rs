@@ -33,6 +33,7 @@ pub async fn run(args: ApplyArgs) -> Result<Exit, Error> {
             (Some(plan), manifest)
         }
     };
+    manifest::check_domain_quota(&manifest, args.engine.domain_quota)?;
     // Where the reports go is checked now: a path that cannot be written must not be found out
     // after the domains were created.
     let summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty());

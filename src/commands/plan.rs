@@ -10,6 +10,7 @@ use std::io::IsTerminal;
 pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
     let global = &args.session;
     let manifest = manifest::load(&args.manifest)?;
+    manifest::check_domain_quota(&manifest, args.engine.domain_quota)?;
     let mut session = Session::connect(global, &args.engine).await?;
     let plan = session
         .plan(&args.manifest, &manifest, &args.filter.filter())

@@ -26,6 +26,7 @@ mod error;
 mod model;
 mod node;
 mod plain;
+mod quota;
 pub mod regions;
 mod schema;
 mod source;
@@ -46,6 +47,7 @@ pub use model::{
 pub(crate) use validate::rules;
 
 use crate::model::Pattern;
+pub use quota::check_domain_quota;
 pub use schema::schema_json;
 use std::ops::Range;
 pub use tag_patterns::TagPatterns;
