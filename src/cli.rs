@@ -54,6 +54,31 @@ pub struct Verbosity {
     pub debug: bool,
 }
 
+/// What plan and apply are limited to, as Terraform's `-target` (each repeatable; a domain passes
+/// when it matches one value of every flag given).
+#[derive(Debug, Clone, Default, Args)]
+pub struct FilterArgs {
+    /// Only this account (its id, or its name in the manifest or the organisation).
+    #[arg(long = "account", value_name = "NAME|ID")]
+    pub accounts: Vec<String>,
+    /// Only this Region.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Only domains whose name matches this glob (`*` any characters, `?` one).
+    #[arg(long = "domain", value_name = "GLOB")]
+    pub domains: Vec<String>,
+}
+
+impl FilterArgs {
+    pub fn filter(&self) -> crate::model::Filter {
+        crate::model::Filter {
+            accounts: self.accounts.clone(),
+            regions: self.regions.clone(),
+            domains: self.domains.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a manifest without calling AWS; every problem is reported at once.
@@ -118,6 +143,9 @@ pub struct ManArgs {
 pub struct ValidateArgs {
     /// The manifest (.yaml, .yml or .toml).
     pub manifest: PathBuf,
+    /// Domains allowed per (account, Region), as for plan and apply: more in one is a problem.
+    #[arg(long, value_name = "N", default_value_t = crate::plan::quota::DEFAULT_DOMAIN_QUOTA, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub domain_quota: u32,
 }
 
 /// Requests in flight by default. At organisation scale a run is bound by round trips: about
@@ -160,6 +188,8 @@ pub struct PlanArgs {
     #[arg(long)]
     pub detailed_exitcode: bool,
     #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
     pub verbosity: Verbosity,
     /// Write JSON Lines to PATH as the run goes: one event per AWS call and per domain outcome
     /// (format provision-events/1, schemas/events.schema.json).
@@ -184,6 +214,9 @@ pub struct ApplyArgs {
     /// Write the report as Markdown (also appended to $GITHUB_STEP_SUMMARY when set).
     #[arg(long, value_name = "PATH")]
     pub report_md: Option<PathBuf>,
+    /// With a manifest (a saved plan keeps the filter it was made with).
+    #[command(flatten)]
+    pub filter: FilterArgs,
     #[command(flatten)]
     pub verbosity: Verbosity,
     /// Write JSON Lines to PATH as the run goes: one event per AWS call and per domain outcome

@@ -15,6 +15,10 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
+    Filter(#[from] crate::resolve::FilterError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Observe(#[from] crate::observe::ObserveError),
 
     #[error(transparent)]
@@ -67,6 +71,15 @@ pub enum Error {
     )]
     NeedsApproval,
 
+    #[error("--account, --region and --domain apply to a manifest, not to a saved plan")]
+    #[diagnostic(
+        code(provision::filter_on_plan),
+        help(
+            "a saved plan keeps the filter it was made with: make the plan with them (`provision plan MANIFEST --account … --out PLAN.json`)"
+        )
+    )]
+    FilterOnSavedPlan,
+
     #[error("apply cancelled: the answer was not 'yes'; nothing was changed")]
     #[diagnostic(code(provision::declined))]
     Declined,
@@ -82,6 +95,18 @@ pub enum Error {
         )
     )]
     Unreachable { domains: usize },
+
+    #[error(
+        "the plan is incomplete: {} an encryption key that is missing or not symmetric",
+        if *domains == 1 { "1 domain names".to_string() } else { format!("{domains} domains name") }
+    )]
+    #[diagnostic(
+        code(provision::unusable_key),
+        help(
+            "the keys are in the plan above (⊘): create the key (or declare it under `keys:` so that provision creates it), or name another in the manifest; apply would skip those domains and carry on with the rest"
+        )
+    )]
+    UnusableKey { domains: usize },
 
     #[error(
         "{} would take {} over the domain quota; none of {} creates start",
@@ -122,7 +147,9 @@ impl Error {
             Error::NeedsApproval
             | Error::InsecureEndpoint(_)
             | Error::ReportPath { .. }
-            | Error::EventsPath { .. } => Exit::InvalidInput,
+            | Error::EventsPath { .. }
+            | Error::FilterOnSavedPlan
+            | Error::Filter(_) => Exit::InvalidInput,
             Error::Emulator(
                 provision_emulator::StartError::NonLoopback(_)
                 | provision_emulator::StartError::Faults(_)

@@ -179,9 +179,16 @@ async fn a_domain_created_between_plan_and_apply_is_already_present() {
         .send()
         .await
         .unwrap();
-    w.run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
-        .await
-        .expect(0);
+    let run = w
+        .run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
+        .await;
+    run.expect(0);
+    // Said once, with what happened to them (issue 10).
+    assert!(
+        run.stdout.contains("Changed since the plan was made:\n  - 2 domains to create existed already (created since the plan): reported already present, their key checked and tags reconciled\n"),
+        "{}",
+        run.stdout
+    );
     let r = w.report("r.json");
     assert_eq!(count(&r, "created"), 1, "{r}");
     // Conflict means already present, also when its tags then had to be corrected: the
@@ -248,6 +255,16 @@ async fn a_different_encryption_key_is_drift_reported_never_destroyed() {
     let r = w.report("r.json");
     assert_eq!(count(&r, "drifted"), 1, "{r}");
     assert_eq!(r["domains"][0]["error"]["kind"], "key_drift");
+    // Both say what converges it: the live key in the manifest, or a recreate outside provision.
+    let next = "next: set the domain's encryption_key in the manifest to its live key, or delete and recreate the domain outside provision";
+    assert!(plan.stdout.contains(next), "{}", plan.stdout);
+    assert!(
+        r["domains"][0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(next),
+        "{r}"
+    );
     let still = ca.describe_domain().domain("tools").send().await.unwrap();
     assert_eq!(
         still.domain().unwrap().encryption_key(),
@@ -384,6 +401,13 @@ async fn over_the_domain_quota_fails_that_domain_with_a_clear_message() {
         "{}",
         run.stdout
     );
+    // It names the quota and how to raise it.
+    let next = "next: CodeArtifact's quota \"Domains per account\" is reached in account 123456789012, us-east-1: request an increase through Service Quotas, then pass --domain-quota N";
+    assert!(
+        failed["error"]["message"].as_str().unwrap().contains(next),
+        "{failed}"
+    );
+    assert!(run.stdout.contains(next), "{}", run.stdout);
 }
 
 #[tokio::test]
@@ -566,4 +590,161 @@ async fn a_missing_manifest_or_plan_is_invalid_input() {
             run.stderr
         );
     }
+}
+
+/// Issue 10: an AccessDenied names whom to allow which action, at apply (a saved plan whose
+/// role lost its permissions since) and at plan (the account cannot be read).
+#[tokio::test]
+async fn access_denied_says_whom_to_allow_which_action() {
+    let w = world(config()).await;
+    let m = w.write(
+        "domains.yaml",
+        &manifest("  - { name: acme, account: platform }\n  - { name: tools }\n"),
+    );
+    let m = m.to_str().unwrap();
+    w.run(&["plan", m, "--out", "plan.json"]).await.expect(0);
+    // Every request signed as the platform account is now refused; the role is still assumed
+    // (AssumeRole is signed by the caller), so the saved plan's identity check passes.
+    w.endpoint.set_faults(Faults {
+        deny_accounts: vec!["111122223333".into()],
+        ..Faults::default()
+    });
+    let role = "role arn:aws:iam::111122223333:role/Provisioner (account 111122223333, us-east-1)";
+    let apply = w
+        .run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
+        .await;
+    apply.expect(1);
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "created"), 1, "{r}");
+    let acme = &r["domains"][0];
+    assert_eq!(acme["outcome"], "failed", "{acme}");
+    let create = format!("next: allow `codeartifact:CreateDomain` to {role}");
+    assert!(
+        acme["error"]["message"].as_str().unwrap().contains(&create),
+        "{acme}"
+    );
+    assert!(apply.stdout.contains(&create), "{}", apply.stdout);
+
+    let plan = w.run(&["plan", m]).await;
+    plan.expect(1);
+    let list = format!("next: allow `codeartifact:ListDomains` to {role}");
+    assert!(plan.stdout.contains(&list), "{}", plan.stdout);
+}
+
+/// Issue 10: what a saved plan assumed and is no longer so is said, with what apply did about it:
+/// a domain to re-tag that was deleted since, targets that no longer answer.
+#[tokio::test]
+async fn a_saved_plan_says_what_changed_since_it_was_made() {
+    let w = world(config()).await;
+    let m = w.write(
+        "domains.yaml",
+        r#"version: 1
+defaults: { region: us-east-1, tags: { team: a } }
+accounts:
+  platform: { id: "111122223333", role_arn: "arn:aws:iam::111122223333:role/Provisioner" }
+  other: { id: "444455556666", role_arn: "arn:aws:iam::444455556666:role/Provisioner" }
+domains:
+  - { name: acme, account: platform }
+  - { name: beta, account: platform }
+  - { name: tools, account: other }
+"#,
+    );
+    let m = m.to_str().unwrap();
+    w.run(&["apply", m, "--auto-approve"]).await.expect(0);
+    // Retagged by hand, so the plan corrects them; then one is deleted before the apply.
+    let ca = w.codeartifact("111122223333", "us-east-1").await;
+    for name in ["acme", "beta"] {
+        ca.tag_resource()
+            .resource_arn(format!(
+                "arn:aws:codeartifact:us-east-1:111122223333:domain/{name}"
+            ))
+            .tags(
+                aws_sdk_codeartifact::types::Tag::builder()
+                    .key("team")
+                    .value("b")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    w.run(&["plan", m, "--out", "plan.json"]).await.expect(0);
+    ca.delete_domain().domain("beta").send().await.unwrap();
+    let run = w
+        .run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
+        .await;
+    run.expect(1);
+    assert!(
+        run.stdout.contains("Changed since the plan was made:\n  - 1 domain was not found any more (deleted since the plan?): not changed (failed, not_found)\n"),
+        "{}",
+        run.stdout
+    );
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "tags_updated"), 1, "{r}");
+    let beta = r["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "beta")
+        .unwrap();
+    assert!(
+        beta["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("next: the domain is gone since it was observed"),
+        "{beta}"
+    );
+
+    // The caller's credentials are now refused: no role can be assumed, no target answers. The
+    // plan's one change (beta, to create again) is skipped.
+    w.run(&["plan", m, "--out", "plan.json"]).await.expect(0);
+    w.endpoint.set_faults(Faults {
+        deny_accounts: vec![CALLER.into()],
+        ..Faults::default()
+    });
+    let run = w
+        .run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
+        .await;
+    run.expect(1);
+    assert!(
+        run.stdout.contains("  - 1 domain is in an account and Region that could no longer be reached: skipped, with the reason\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Issue 10: 11 domains in one account and Region can never all be created (CodeArtifact's
+/// default quota is 10): validate says so where the manifest says it, and so do plan and apply,
+/// with the same --domain-quota.
+#[tokio::test]
+async fn more_domains_than_the_quota_in_one_place_is_a_located_problem() {
+    let w = world(config()).await;
+    let domains: String = (0..11)
+        .map(|i| format!("  - {{ name: q{i:02} }}\n"))
+        .chain(["  - { name: elsewhere, region: eu-west-1 }\n".to_string()])
+        .collect();
+    w.write("domains.yaml", &manifest(&domains));
+    let validate = w.run(&["validate", "domains.yaml"]).await;
+    validate.expect(3);
+    insta::assert_snapshot!("over_domain_quota", validate.stderr);
+    w.run(&["validate", "domains.yaml", "--domain-quota", "11"])
+        .await
+        .expect(0);
+    for args in [
+        &["plan", "domains.yaml"][..],
+        &["apply", "domains.yaml", "--auto-approve"],
+    ] {
+        let run = w.run(args).await;
+        run.expect(3);
+        assert!(
+            run.stderr.contains("manifest::over_domain_quota"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    w.run(&["plan", "domains.yaml", "--domain-quota", "11"])
+        .await
+        .expect(0);
+    assert!(w.domains(CALLER, "us-east-1").await.is_empty());
 }

@@ -225,3 +225,83 @@ async fn an_invalid_alias_is_a_located_diagnostic() {
         run.stderr
     );
 }
+
+/// Issue 10: one missing alias in one account failed the whole plan. Now only the domains that
+/// name a missing or unusable key are held back (plan exits 1, apply skips them with the
+/// reason); the rest of the organisation is planned and applied.
+#[tokio::test]
+async fn a_missing_or_unusable_key_holds_back_only_the_domains_naming_it() {
+    let w = world(config()).await;
+    let signing = w
+        .kms(CALLER, "us-east-1")
+        .await
+        .create_key()
+        .key_spec(aws_sdk_kms::types::KeySpec::Rsa2048)
+        .key_usage(aws_sdk_kms::types::KeyUsageType::SignVerify)
+        .send()
+        .await
+        .unwrap();
+    let signing = signing.key_metadata().unwrap().arn().unwrap().to_string();
+    let m = w.write(
+        "domains.yaml",
+        &format!(
+            r#"version: 1
+defaults:
+  region: us-east-1
+accounts:
+  platform: {{ id: "{PLATFORM}", role_arn: "arn:aws:iam::{PLATFORM}:role/Provisioner" }}
+domains:
+  - {{ name: acme, account: platform, encryption_key: alias/missing }}
+  - {{ name: signed, account: "{CALLER}", encryption_key: "{signing}" }}
+  - {{ name: tools, account: platform }}
+  - {{ name: web, account: "{CALLER}" }}
+"#
+        ),
+    );
+    let m = m.to_str().unwrap();
+
+    let plan = w.run(&["plan", m]).await;
+    plan.expect(1);
+    let shown = plan.stdout.replace(&signing, "SIGNING-KEY-ARN");
+    insta::assert_snapshot!("unusable_key_plan", shown);
+    assert!(
+        plan.stderr.contains("provision::unusable_key")
+            && plan
+                .stderr
+                .contains("the plan is incomplete: 2 domains name"),
+        "{}",
+        plan.stderr
+    );
+
+    let apply = w
+        .run(&["apply", m, "--auto-approve", "--report", "r.json"])
+        .await;
+    apply.expect(1);
+    let r = w.report("r.json");
+    assert_eq!(count(&r, "created"), 2, "{r}");
+    assert_eq!(count(&r, "skipped"), 2, "{r}");
+    assert_eq!(w.domains(PLATFORM, "us-east-1").await, ["tools"]);
+    assert_eq!(w.domains(CALLER, "us-east-1").await, ["web"]);
+    let acme = r["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "acme")
+        .expect("acme reported");
+    assert_eq!(acme["outcome"], "skipped", "{acme}");
+    assert_eq!(acme["error"]["kind"], "unusable_key", "{acme}");
+    assert!(
+        acme["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`alias/missing` does not exist"),
+        "{acme}"
+    );
+    assert!(
+        apply
+            .stdout
+            .contains("is RSA_2048/SIGN_VERIFY, not a symmetric encryption key"),
+        "{}",
+        apply.stdout
+    );
+}

@@ -168,6 +168,13 @@ async fn an_account_whose_role_cannot_be_assumed_is_unreachable_while_the_others
     assert!(plan.stdout.contains("× locked-pkgs"), "{}", plan.stdout);
     assert!(plan.stdout.contains("+ team-2-pkgs"), "{}", plan.stdout);
     assert!(plan.stderr.contains("2 domains are"), "{}", plan.stderr);
+    // What to do: the role must exist there and trust the credentials provision runs with.
+    assert!(
+        plan.stdout.contains("next: the role arn:aws:iam::288888888888:role/")
+            && plan.stdout.contains("its trust policy must let the credentials provision runs with call sts:AssumeRole on it"),
+        "{}",
+        plan.stdout
+    );
 
     let apply = run_as(
         &w,

@@ -160,3 +160,30 @@ async fn a_saved_plan_cannot_delete_under_another_tag() {
         apply.stderr
     );
 }
+
+#[tokio::test]
+async fn a_filtered_plan_never_takes_the_manifests_other_domains_for_retired_ones() {
+    let w = world(config()).await;
+    let after = estate(&w).await;
+    let before = w.path("before.yaml").to_string_lossy().into_owned();
+    // Every domain is in `before`: filtered to one, nothing is to delete.
+    let plan = w.run(&["plan", &before, "--domain", "keep"]).await;
+    plan.expect(0);
+    assert!(!plan.stdout.contains("- retire"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("- busy"), "{}", plan.stdout);
+    // In `after`, a domain filter selects retired domains by name too: `keep` selects none.
+    let apply = w
+        .run(&[
+            "apply",
+            &after,
+            "--domain",
+            "keep",
+            "--auto-approve",
+            "--prune",
+        ])
+        .await;
+    apply.expect(0);
+    let mut left = w.domains(CALLER, "us-east-1").await;
+    left.sort();
+    assert_eq!(left, ["busy", "keep", "retire", "theirs"]);
+}

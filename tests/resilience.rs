@@ -254,6 +254,12 @@ async fn a_second_interrupt_stops_at_once_and_still_writes_the_report() {
     let run = wait(child).await;
     run.expect(130);
     assert!(run.stderr.contains("Stopping now"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Run `provision apply` again: done work is found present and skipped."),
+        "{}",
+        run.stderr
+    );
     let r = w.report("r.json");
     assert_eq!(r["interrupted"], true);
     assert!(count(&r, "unknown") > 0, "{}", r["summary"]);

@@ -97,7 +97,8 @@ pub async fn apply(
     }
     // Reported in plan order, whatever order the work ran in.
     domains.sort_unstable_by_key(|(i, _)| *i);
-    let domains = domains.into_iter().map(|(_, d)| d).collect();
+    let mut domains: Vec<DomainReport> = domains.into_iter().map(|(_, d)| d).collect();
+    super::advice::advise(plan, &entries, &mut domains);
     Applied {
         domains,
         keys,
@@ -243,9 +244,25 @@ impl Run<'_> {
                 let error = ErrorInfo {
                     kind: Cause::Call(blocked.kind),
                     code: blocked.code.clone(),
-                    message: format!("not attempted: could not be observed: {}", blocked.message),
+                    message: match &blocked.next {
+                        Some(next) => format!(
+                            "not attempted: could not be observed: {}\nnext: {next}",
+                            blocked.message
+                        ),
+                        None => {
+                            format!("not attempted: could not be observed: {}", blocked.message)
+                        }
+                    },
                 };
                 base.arn = None;
+                return with_error(base, Outcome::Skipped, error);
+            }
+            Some(f @ Finding::UnusableKey { .. }) => {
+                let error = ErrorInfo {
+                    kind: Cause::UnusableKey,
+                    code: None,
+                    message: format!("not attempted: {}", f.key_problem().unwrap_or_default()),
+                };
                 return with_error(base, Outcome::Skipped, error);
             }
             Some(Finding::Drift { drift }) => {
@@ -303,7 +320,7 @@ impl Run<'_> {
             d = work => d,
             _ = self.interrupt.reached(Level::Hard) => {
                 let (outcome, message) = if sent.load(Ordering::SeqCst) {
-                    (Outcome::Unknown, "stopped at once while a write was in flight; run apply again to converge")
+                    (Outcome::Unknown, "stopped at once while a write was in flight; run `provision apply` again: done work is found present and skipped")
                 } else {
                     (Outcome::Skipped, "stopped at once before any write was sent")
                 };

@@ -2,6 +2,7 @@
 //! each declared key and domain. The create's outcome is a pure decision (`create`); the executor
 //! makes calls (`keys.rs`: the keys the manifest declares).
 
+mod advice;
 pub mod create;
 pub mod events;
 pub mod executor;

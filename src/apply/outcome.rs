@@ -135,6 +135,8 @@ pub enum Cause {
     PolicyChanged,
     /// A domain planned for deletion no longer carries the ownership tag: it was not deleted.
     NotOwned,
+    /// Not started: the encryption key it names is missing or not a symmetric encryption key.
+    UnusableKey,
     #[serde(untagged)]
     Call(ErrorKind),
 }
@@ -146,6 +148,7 @@ impl Cause {
             Cause::ToleranceExceeded => "tolerance_exceeded",
             Cause::PolicyChanged => "policy_changed",
             Cause::NotOwned => "not_owned",
+            Cause::UnusableKey => "unusable_key",
             Cause::Call(k) => k.as_str(),
         }
     }
@@ -242,6 +245,7 @@ mod tests {
             (Cause::ToleranceExceeded, "\"tolerance_exceeded\""),
             (Cause::PolicyChanged, "\"policy_changed\""),
             (Cause::NotOwned, "\"not_owned\""),
+            (Cause::UnusableKey, "\"unusable_key\""),
             (Cause::Call(ErrorKind::AccessDenied), "\"access_denied\""),
             (Cause::Call(ErrorKind::Interrupted), "\"interrupted\""),
         ] {

@@ -6,10 +6,11 @@ use crate::call::interrupt;
 use crate::cli::ApplyArgs;
 use crate::manifest::{self, Format as ManifestFormat};
 use crate::observe::verify;
-use crate::plan::Plan;
 use crate::plan::render::{self as plan_render, HumanOptions};
+use crate::plan::{Action, Plan};
 use crate::report::event_log::EventLog;
 use crate::report::progress::{Progress, Show};
+use crate::report::since_plan::since_plan;
 use crate::report::{Report, notice, render as report_render};
 use crate::resolve::resolve;
 use crate::{Error, Exit, output};
@@ -26,11 +27,15 @@ pub async fn run(args: ApplyArgs) -> Result<Exit, Error> {
     let (saved, manifest) = match ManifestFormat::from_path(&args.input) {
         Some(_) => (None, manifest::load(&args.input)?),
         None => {
+            if !args.filter.filter().is_empty() {
+                return Err(Error::FilterOnSavedPlan);
+            }
             let plan = crate::plan::load(&args.input)?;
             let manifest = manifest::load(Path::new(&plan.manifest))?;
             (Some(plan), manifest)
         }
     };
+    manifest::check_domain_quota(&manifest, args.engine.domain_quota)?;
     // Where the reports go is checked now: a path that cannot be written must not be found out
     // after the domains were created.
     let summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty());
@@ -63,16 +68,24 @@ async fn run_with(
 ) -> Result<Exit, Error> {
     // An early error drops it, which stops it too.
     let observing = Progress::observing(Show::pick(args.verbosity.quiet));
+    // Of a saved plan: the domains whose target no longer answers (checked again below).
+    let mut unreachable_now = None;
     let plan = match saved {
         Some(mut plan) => {
             let resolved = resolve(&session.env, &manifest).await?;
             crate::plan::bind(&args.input, &plan, &manifest, &resolved)?;
             session.env.connect(&plan.targets).await;
             let blocked = verify(&session.env, &plan.targets, &observing).await?;
+            let before = plan.count(Action::Unreachable);
             plan.block(&blocked);
+            unreachable_now = Some(plan.count(Action::Unreachable) - before);
             plan
         }
-        None => session.plan(&args.input, &manifest, &observing).await?,
+        None => {
+            session
+                .plan(&args.input, &manifest, &args.filter.filter(), &observing)
+                .await?
+        }
     };
     observing.finish();
     let shown = HumanOptions {
@@ -82,7 +95,7 @@ async fn run_with(
     output::stdout(&plan_render::human(&plan, &shown), color);
     if plan.changes_anything(args.prune) && !args.auto_approve {
         let deletes = match args.prune {
-            true => plan.count(crate::plan::Action::Delete),
+            true => plan.count(Action::Delete),
             false => 0,
         };
         confirm(deletes)?;
@@ -111,6 +124,12 @@ async fn run_with(
     listener.abort();
     let report = Report::new(applied);
     output::stdout(&format!("\n{}", report_render::text(&report, color)), color);
+    if let Some(text) = unreachable_now.and_then(|n| since_plan(&report, n)) {
+        output::stdout(&text, color);
+    }
+    if report.interrupted {
+        output::stderr(notice::RERUN, false);
+    }
     if let Some(path) = &args.report {
         write(path, &report_render::json(&report))?;
     }

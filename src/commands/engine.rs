@@ -7,6 +7,7 @@ use crate::aws::endpoint::check_endpoints;
 use crate::call::{Environment, Gate, RetryPolicy};
 use crate::cli::{EngineArgs, SessionArgs};
 use crate::manifest::Manifest;
+use crate::model::Filter;
 use crate::plan::Plan;
 use crate::report::event_log::EventLog;
 use crate::{observe, plan, resolve};
@@ -74,15 +75,17 @@ impl Session {
         })
     }
 
-    /// Resolve the manifest's targets, observe them and diff them against it.
-    /// `watch` hears how the observation goes.
+    /// Resolve the manifest's targets, limit them to `filter`, observe them and diff them
+    /// against it. `watch` hears how the observation goes.
     pub async fn plan(
         &mut self,
         path: &Path,
         manifest: &Manifest,
+        filter: &Filter,
         watch: &dyn observe::Watch,
     ) -> Result<Plan, Error> {
-        let resolved = resolve::resolve(&self.env, manifest).await?;
+        let mut resolved = resolve::resolve(&self.env, manifest).await?;
+        let left_out = resolve::limit(&mut resolved, filter)?;
         self.env.connect(&resolved.targets).await;
         let live = observe::observe(&self.env, &resolved, watch).await?;
         let mut plan = plan::diff(
@@ -91,6 +94,7 @@ impl Session {
             &resolved,
             &live,
         );
+        plan.limit_to(filter, left_out);
         plan::quota::enforce(&mut plan, &live, self.domain_quota);
         Ok(plan)
     }

@@ -12,10 +12,13 @@ pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
     super::log::init(args.verbosity.debug);
     let global = &args.session;
     let manifest = manifest::load(&args.manifest)?;
+    manifest::check_domain_quota(&manifest, args.engine.domain_quota)?;
     let events = super::engine::events(args.events.as_deref(), "plan")?;
     let mut session = Session::connect(global, &args.engine, events.as_ref()).await?;
     let observing = Progress::observing(Show::pick(args.verbosity.quiet));
-    let plan = session.plan(&args.manifest, &manifest, &observing).await;
+    let plan = session
+        .plan(&args.manifest, &manifest, &args.filter.filter(), &observing)
+        .await;
     observing.finish();
     session.close().await;
     let plan = plan?;
@@ -42,6 +45,10 @@ pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
         return Err(Error::Unreachable {
             domains: unreachable,
         });
+    }
+    let unusable = plan.count(Action::UnusableKey);
+    if unusable > 0 {
+        return Err(Error::UnusableKey { domains: unusable });
     }
     let over: Vec<_> = plan
         .entries

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 pub fn run(args: ValidateArgs) -> Result<Exit, Error> {
     let m = manifest::load(&args.manifest)?;
+    manifest::check_domain_quota(&m, args.domain_quota)?;
     let mut accounts = BTreeSet::new();
     let mut regions = BTreeSet::new();
     let mut selects = false;

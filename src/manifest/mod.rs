@@ -26,6 +26,7 @@ mod error;
 mod model;
 mod node;
 mod plain;
+mod quota;
 pub mod regions;
 mod schema;
 mod source;
@@ -46,9 +47,11 @@ pub use model::{
 pub(crate) use validate::rules;
 
 use crate::model::Pattern;
+pub use quota::check_domain_quota;
 pub use schema::schema_json;
 use std::ops::Range;
 pub use tag_patterns::TagPatterns;
+pub(crate) use validate::closest;
 
 /// Manifests larger than this are rejected before parsing (10 MiB).
 pub const MAX_MANIFEST_BYTES: u64 = 10 * 1024 * 1024;

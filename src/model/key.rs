@@ -42,15 +42,23 @@ pub struct KeyDrift {
     pub wanted: Option<String>,
 }
 
+impl KeyDrift {
+    /// What converges it: CodeArtifact cannot change a domain's key, and provision never deletes.
+    pub fn next_step(&self) -> &'static str {
+        "set the domain's encryption_key in the manifest to its live key, or delete and recreate the domain outside provision (deleting it deletes its repositories and packages)"
+    }
+}
+
 impl fmt::Display for KeyDrift {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the domain's encryption key is {}, the manifest wants {}; CodeArtifact cannot change a domain's key",
+            "the domain's encryption key is {}, the manifest wants {}; CodeArtifact cannot change a domain's key\nnext: {}",
             self.live,
             self.wanted
                 .as_deref()
-                .unwrap_or("the AWS-managed key (aws/codeartifact)")
+                .unwrap_or("the AWS-managed key (aws/codeartifact)"),
+            self.next_step()
         )
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod address;
 pub mod arn;
+pub mod filter;
 pub mod ids;
 pub mod key;
 pub mod pattern;
@@ -13,6 +14,7 @@ pub mod target;
 
 pub use address::{DomainAddress, Duplicate, duplicates};
 pub use arn::Arn;
+pub use filter::Filter;
 pub use ids::{AccountId, Region};
 pub use key::{KeyDrift, MANAGED_KEY_ALIAS, alias_in, is_managed_alias, key_drift};
 pub use pattern::{Pattern, Vars};

@@ -1,5 +1,6 @@
-//! Why observation failed: problems that are the manifest's or the credentials' fault, each
-//! naming its target. (A target AWS would not let us read is not an error: it is unreachable.)
+//! Why observation failed: credentials that answer for another account, each naming its target.
+//! (A target AWS would not let us read is not an error: it is unreachable; a missing or unusable
+//! key is a state the plan reports on the domains that name it.)
 
 use crate::aws::CallError;
 use crate::model::TargetKey;
@@ -29,18 +30,5 @@ pub enum TargetProblem {
         target: TargetKey,
         operation: &'static str,
         error: CallError,
-    },
-    #[error("account {} in {}: encryption key `{key}` (domain {domain}) {why}", target.account, target.region)]
-    #[diagnostic(
-        code(provision::unusable_key),
-        help(
-            "CodeArtifact needs an existing symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT) in the domain's Region"
-        )
-    )]
-    Key {
-        target: TargetKey,
-        domain: String,
-        key: String,
-        why: String,
     },
 }

@@ -20,23 +20,23 @@ pub async fn inventory(
 ) -> Result<LiveState, super::ObserveError> {
     let identities = Identities::default();
     let results = pool::bounded(targets, env.concurrency, |t| async {
-        let result = match env.clients(&t.key()) {
+        match env.clients(&t.key()) {
             Ok(clients) => whole_target(env, &identities, clients, t).await,
             Err(error) => Err(no_client(t, error)),
-        };
-        (t.key(), result)
+        }
     })
     .await;
     let mut live = LiveState::default();
     let mut problems = Vec::new();
-    for (key, result) in results {
+    // The pool keeps the input order.
+    for (t, result) in targets.iter().zip(results) {
         match result {
             Ok(target) => {
-                live.targets.insert(key, target);
+                live.targets.insert(t.key(), target);
             }
-            Err(p) => match unreachable(std::slice::from_ref(&p)) {
+            Err(p) => match unreachable(std::slice::from_ref(&p), t) {
                 Some(blocked) => {
-                    live.unreachable.insert(key, blocked);
+                    live.unreachable.insert(t.key(), blocked);
                 }
                 None => problems.push(p),
             },

@@ -1,7 +1,8 @@
 //! The observed state as plain data, the diff's second input.
 
+use crate::aws::advice::next_step;
 use crate::aws::{CallError, ErrorKind};
-use crate::model::{TagSet, TargetKey};
+use crate::model::{TagSet, Target, TargetKey};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -21,15 +22,19 @@ pub struct Blocked {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     pub message: String,
+    /// What to do about it, when there is more to do than try again (whom to allow what).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 impl Blocked {
-    /// The failed call that made a target unreachable.
-    pub fn of_call(operation: &str, error: &CallError) -> Self {
+    /// The failed call that made target `t` unreachable.
+    pub fn of_call(operation: &str, error: &CallError, t: &Target) -> Self {
         Self {
             kind: error.kind,
             code: error.code.clone(),
             message: format!("{operation}: {}", error.message),
+            next: next_step(error.kind, operation, &t.key(), &t.credentials),
         }
     }
 

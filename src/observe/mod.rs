@@ -24,8 +24,10 @@ use crate::resolve::Resolved;
 use identity::Identities;
 use std::collections::BTreeMap;
 
-/// Observe every target; problems that are the manifest's or the credentials' fault (wrong
-/// account, unusable key) fail the whole observation, all of them reported at once.
+/// Observe every target. Credentials that answer for another account fail the whole observation
+/// (all such targets reported at once): the manifest's map of accounts to credentials is wrong,
+/// and acting on the rest of it would trust that map. Everything else is one target's state.
+/// `watch` hears how the observation goes.
 pub async fn observe(
     env: &Environment,
     resolved: &Resolved,
@@ -48,21 +50,22 @@ pub async fn observe(
             Err(error) => Err(vec![no_client(t, error)]),
         };
         watch.observed(&t.key());
-        (t.key(), result)
+        result
     })
     .await;
     let mut live = LiveState::default();
     let mut problems = Vec::new();
-    for (key, result) in results {
+    // The pool keeps the input order.
+    for (t, result) in resolved.targets.iter().zip(results) {
         match result {
             Ok(target) => {
-                live.targets.insert(key, target);
+                live.targets.insert(t.key(), target);
             }
             // A target AWS would not let us read is skipped, not fatal: one broken account must
-            // not hold up an organisation. Wrong accounts and unusable keys are manifest errors.
-            Err(p) => match unreachable(&p) {
+            // not hold up an organisation. A wrong account is the manifest's error.
+            Err(p) => match unreachable(&p, t) {
                 Some(blocked) => {
-                    live.unreachable.insert(key, blocked);
+                    live.unreachable.insert(t.key(), blocked);
                 }
                 None => problems.extend(p),
             },
@@ -91,16 +94,17 @@ pub async fn verify(
             Err(error) => Err(no_client(t, error)),
         };
         watch.observed(&t.key());
-        (t.key(), result)
+        result
     })
     .await;
     let mut blocked = BTreeMap::new();
     let mut problems = Vec::new();
-    for (key, result) in results {
+    // The pool keeps the input order.
+    for (t, result) in targets.iter().zip(results) {
         if let Err(p) = result {
-            match unreachable(std::slice::from_ref(&p)) {
+            match unreachable(std::slice::from_ref(&p), t) {
                 Some(b) => {
-                    blocked.insert(key, b);
+                    blocked.insert(t.key(), b);
                 }
                 None => problems.push(p),
             }
@@ -121,15 +125,15 @@ fn no_client(t: &Target, error: crate::aws::CallError) -> TargetProblem {
     }
 }
 
-/// The reason a target is unreachable, when its only problems are failed calls.
-fn unreachable(problems: &[TargetProblem]) -> Option<Blocked> {
+/// The reason target `t` is unreachable, when its only problems are failed calls.
+fn unreachable(problems: &[TargetProblem], t: &Target) -> Option<Blocked> {
     let mut first = None;
     for p in problems {
         match p {
             TargetProblem::Call {
                 operation, error, ..
             } => {
-                first.get_or_insert_with(|| Blocked::of_call(operation, error));
+                first.get_or_insert_with(|| Blocked::of_call(operation, error, t));
             }
             _ => return None,
         }

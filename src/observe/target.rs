@@ -5,12 +5,12 @@
 use super::error::TargetProblem;
 use super::identity::Identities;
 use super::keys::describe_key;
-use super::live::{KeyState, LiveDomain, LiveTarget};
+use super::live::{LiveDomain, LiveTarget};
 use super::policy::get_policy;
 use crate::aws::{CallError, Clients};
 use crate::call::Environment;
 use crate::model::{
-    MANAGED_KEY_ALIAS, TagSet, Target, TargetCredentials, TargetKey, alias_in, is_managed_alias,
+    MANAGED_KEY_ALIAS, TagSet, Target, TargetCredentials, TargetKey, is_managed_alias,
 };
 use crate::resolve::{Desired, DesiredKey};
 use futures::future::join_all;
@@ -72,39 +72,11 @@ pub async fn observe_target(
         domains: listed.map_err(|e| vec![call_problem("codeartifact:ListDomains")(e)])?,
         ..LiveTarget::default()
     };
+    // A key that is missing or not symmetric is a state like any other: the plan holds back the
+    // domains that name it, not the whole organisation.
     for (r, state) in refs.iter().zip(described) {
         let state = state.map_err(|e| vec![call_problem("kms:DescribeKey")(e)])?;
         live.keys.insert(r.to_string(), state);
-    }
-    let is_declared =
-        |r: &str| alias_in(r, &key).is_some_and(|alias| declared.iter().any(|k| k.alias == alias));
-    let mut problems = Vec::new();
-    for (r, state) in &live.keys {
-        let why = match state {
-            KeyState::Symmetric { .. } => None,
-            // A key the manifest declares here is created before the domains that name it.
-            KeyState::NotFound if is_declared(r) => None,
-            KeyState::NotFound => Some("does not exist".to_string()),
-            KeyState::Unusable { arn, spec } => {
-                Some(format!("({arn}) is {spec}, not a symmetric encryption key"))
-            }
-        };
-        if let Some(why) = why {
-            for d in wanted
-                .iter()
-                .filter(|d| d.encryption_key.as_deref() == Some(r.as_str()))
-            {
-                problems.push(TargetProblem::Key {
-                    target: key.clone(),
-                    domain: d.address.name.clone(),
-                    key: r.to_string(),
-                    why: why.clone(),
-                });
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
     }
 
     // The AWS-managed key is what a live domain that names no key should use: read only when

@@ -26,6 +26,15 @@ pub fn mismatches(plan: &Plan, resolved: &Resolved) -> Vec<String> {
             Some(_) => {}
         }
     }
+    // A plan made under a filter holds only what the filter selects.
+    let outside = |key: &TargetKey| {
+        !plan.filter.is_empty() && !plan.target(key).is_some_and(|t| plan.filter.target(t))
+    };
+    for e in &plan.entries {
+        if outside(&e.address.target()) || !plan.filter.domain(&e.address.name) {
+            out.push(format!("{}: outside the plan's filter", e.address));
+        }
+    }
     let desired: HashMap<&DomainAddress, &Desired> =
         resolved.domains.iter().map(|d| (&d.address, d)).collect();
     let declared_keys = resolved.declared_keys();
@@ -251,6 +260,8 @@ mod tests {
             entries,
             skipped: Vec::new(),
             keys: Vec::new(),
+            filter: Default::default(),
+            left_out: 0,
         }
     }
 
@@ -299,6 +310,19 @@ mod tests {
         let m = mismatches(&p, &resolved(TagsMode::Merge));
         assert_eq!(m.len(), 3, "{m:?}");
         assert!(m[0].contains("999900001111/us-east-1"), "{m:?}");
+    }
+
+    #[test]
+    fn an_entry_outside_the_plans_filter_is_refused() {
+        let mut p = plan(vec![at("d", vec![create(tags(&[("env", "prod")]))])]);
+        p.filter.domains = vec!["d*".into()];
+        assert!(mismatches(&p, &resolved(TagsMode::Merge)).is_empty());
+        p.filter.domains = vec!["x*".into()];
+        let m = mismatches(&p, &resolved(TagsMode::Merge));
+        assert_eq!(m, ["111122223333/us-east-1/d: outside the plan's filter"]);
+        p.filter.domains.clear();
+        p.filter.regions = vec!["eu-west-1".into()];
+        assert_eq!(mismatches(&p, &resolved(TagsMode::Merge)).len(), 1);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The diff: a pure function from (the resolved manifest, the live state) to a plan. No I/O,
 //! no clock.
 
-use super::model::{CreateKey, Entry, Finding, KeyEntry, PLAN_FORMAT, Plan, Step};
+use super::model::{CreateKey, Entry, Finding, FoundKey, KeyEntry, PLAN_FORMAT, Plan, Step};
 use crate::model::policy::{canonical_text, same_policy};
 use crate::model::{DomainAddress, KeyDrift, TagDelta, is_managed_alias, key_drift};
 use crate::observe::{KeyState, LivePolicy, LiveState, LiveTarget};
@@ -72,6 +72,8 @@ pub fn diff(manifest: &str, digest: &str, resolved: &Resolved, live: &LiveState)
         entries,
         skipped: resolved.skipped.clone(),
         keys,
+        filter: Default::default(),
+        left_out: 0,
     }
 }
 
@@ -111,8 +113,15 @@ fn key_entry(k: &DesiredKey, live: &LiveState) -> KeyEntry {
 
 /// One manifest domain; `declared` is the key of `keys` its reference names in its target.
 fn entry(d: &Desired, t: &LiveTarget, declared: Option<&DesiredKey>) -> Entry {
-    // Observe refused unusable keys, so a named key here resolved to a symmetric one. Naming
-    // the AWS-managed key is naming no key.
+    if let Some(finding) = unusable_key(d, t, declared) {
+        return Entry {
+            arn: t.domains.get(&d.address.name).map(|l| l.arn.clone()),
+            finding: Some(finding),
+            ..Entry::new(d.address.clone())
+        };
+    }
+    // Past that check, a named key resolved to a symmetric one. Naming the AWS-managed key is
+    // naming no key.
     let desired_key = d
         .encryption_key
         .as_ref()
@@ -168,6 +177,26 @@ fn entry(d: &Desired, t: &LiveTarget, declared: Option<&DesiredKey>) -> Entry {
     let mut steps = tag_steps(TagDelta::between(&d.tags, &l.tags, d.tags_mode));
     steps.extend(policy_step(d, l.policy.as_ref()));
     Entry { steps, ..base }
+}
+
+/// The domain's named key, when KMS says it cannot be used: it does not exist (and is not
+/// declared here, to be created first) or is not a symmetric encryption key. Only that domain is
+/// held back, as an unreachable target's are: one bad key must not hide the rest of the plan.
+fn unusable_key(d: &Desired, t: &LiveTarget, declared: Option<&DesiredKey>) -> Option<Finding> {
+    let key = d.encryption_key.as_ref().filter(|r| !is_managed_alias(r))?;
+    let found = match t.keys.get(key)? {
+        KeyState::Symmetric { .. } => return None,
+        KeyState::NotFound if declared.is_some() => return None,
+        KeyState::NotFound => None,
+        KeyState::Unusable { arn, spec } => Some(FoundKey {
+            arn: arn.clone(),
+            spec: spec.clone(),
+        }),
+    };
+    Some(Finding::UnusableKey {
+        key: key.clone(),
+        found,
+    })
 }
 
 /// PutDomainPermissionsPolicy when the manifest declares a policy and the live one (`None`: the
@@ -333,6 +362,55 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_or_asymmetric_key_holds_back_only_the_domains_naming_it() {
+        let sign = "arn:aws:kms:us-east-1:111122223333:key/sign";
+        let state = state(
+            vec![live_domain("old", KEY, &[])],
+            vec![
+                ("alias/gone".into(), KeyState::NotFound),
+                (
+                    "alias/sign".into(),
+                    KeyState::Unusable {
+                        arn: sign.into(),
+                        spec: "RSA_2048/SIGN_VERIFY".into(),
+                    },
+                ),
+            ],
+        );
+        let resolved = Resolved {
+            domains: vec![
+                desired("a", Some("alias/gone"), &[], TagsMode::Merge),
+                desired("b", Some("alias/sign"), &[], TagsMode::Merge),
+                desired("c", Some("alias/mine"), &[], TagsMode::Merge),
+                desired("old", Some("alias/gone"), &[], TagsMode::Merge),
+            ],
+            ..Resolved::default()
+        };
+        let p = diff("m.yaml", "sha256:0", &resolved, &state);
+        assert_eq!(
+            actions(&p),
+            [
+                ("a", Action::UnusableKey),
+                ("b", Action::UnusableKey),
+                ("c", Action::Create),
+                ("old", Action::UnusableKey),
+            ]
+        );
+        assert_eq!(
+            p.entries[1].finding,
+            Some(Finding::UnusableKey {
+                key: "alias/sign".into(),
+                found: Some(FoundKey {
+                    arn: sign.into(),
+                    spec: "RSA_2048/SIGN_VERIFY".into()
+                })
+            })
+        );
+        // A live domain keeps its ARN; nothing of it is to change.
+        assert!(p.entries[3].arn.is_some() && !p.entries[3].has_changes());
+    }
+
+    #[test]
     fn exact_mode_removes_foreign_tags_but_never_aws_ones() {
         let p = plan(
             &[desired("d", None, &[("env", "prod")], TagsMode::Exact)],
@@ -473,6 +551,7 @@ mod tests {
             kind: crate::aws::ErrorKind::AccessDenied,
             code: None,
             message: "no".into(),
+            next: None,
         };
         state
             .unreachable

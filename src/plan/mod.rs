@@ -10,5 +10,7 @@ pub mod saved;
 pub mod text_diff;
 
 pub use diff::diff;
-pub use model::{Action, CreateKey, Entry, Finding, KeyEntry, PLAN_FORMAT, Plan, Step, StepKind};
+pub use model::{
+    Action, CreateKey, Entry, Finding, FoundKey, KeyEntry, PLAN_FORMAT, Plan, Step, StepKind,
+};
 pub use saved::{PlanError, bind, load};

@@ -2,8 +2,8 @@
 //! the manifest says, saved and re-applied as JSON.
 
 use crate::model::{
-    AccountId, DomainAddress, KeyDrift, Region, RemovedTag, SkippedAccount, TagChange, TagSet,
-    TagsMode, Target, TargetKey,
+    AccountId, DomainAddress, Filter, KeyDrift, Region, RemovedTag, SkippedAccount, TagChange,
+    TagSet, TagsMode, Target, TargetKey,
 };
 use crate::observe::Blocked;
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,16 @@ pub struct Plan {
     /// the missing ones before the domains that name them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<KeyEntry>,
+    /// What `--account`, `--region` and `--domain` limited the plan to (empty: everything).
+    #[serde(default, skip_serializing_if = "Filter::is_empty")]
+    pub filter: Filter,
+    /// How many of the manifest's domains the filter left out.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub left_out: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A key the manifest declares: where, under which alias, and whether apply creates it. An
@@ -177,6 +187,15 @@ pub enum Finding {
     Unmanaged { encryption_key: String },
     /// Its (account, Region) could not be observed: apply skips it with the reason.
     Unreachable { blocked: Blocked },
+    /// The encryption key it names does not exist there (and the manifest does not declare it)
+    /// or cannot encrypt a domain: apply skips it with the reason, the others go on.
+    UnusableKey {
+        /// The reference as the manifest gives it.
+        key: String,
+        /// What KMS answered; `None` when the key does not exist.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        found: Option<FoundKey>,
+    },
     /// Creating it would take its (account, Region) over the domain quota: none of that target's
     /// creates start.
     OverQuota {
@@ -186,6 +205,41 @@ pub enum Finding {
         planned: usize,
         quota: u32,
     },
+}
+
+/// A key that exists but is not a symmetric encryption key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FoundKey {
+    pub arn: String,
+    /// `KEY_SPEC/KEY_USAGE`, e.g. `RSA_2048/SIGN_VERIFY`.
+    pub spec: String,
+}
+
+impl Finding {
+    /// Why a domain's key cannot be used, in a few words (`None` for other findings).
+    pub fn key_problem(&self) -> Option<String> {
+        match self {
+            Finding::UnusableKey { key, found: None } => Some(format!(
+                "its encryption key `{key}` does not exist in its account and Region"
+            )),
+            Finding::UnusableKey {
+                key,
+                found: Some(f),
+            } => {
+                // An alias is shown with the key it names; an ARN is not shown twice.
+                let arn = match &f.arn == key {
+                    true => String::new(),
+                    false => format!(" ({})", f.arn),
+                };
+                Some(format!(
+                    "its encryption key `{key}`{arn} is {}, not a symmetric encryption key",
+                    f.spec
+                ))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// What happens to one domain as people read it, each with its own symbol (as Terraform's plan
@@ -200,11 +254,12 @@ pub enum Action {
     Drift,
     Unmanaged,
     Unreachable,
+    UnusableKey,
     OverQuota,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::Create,
         Action::UpdateTags,
         Action::UpdatePolicy,
@@ -213,6 +268,7 @@ impl Action {
         Action::Drift,
         Action::Unmanaged,
         Action::Unreachable,
+        Action::UnusableKey,
         Action::OverQuota,
     ];
 
@@ -225,6 +281,7 @@ impl Action {
             Action::Drift => '!',
             Action::Unmanaged => '?',
             Action::Unreachable => '×',
+            Action::UnusableKey => '⊘',
             Action::OverQuota => '#',
         }
     }
@@ -242,6 +299,9 @@ impl Action {
             Action::Unmanaged => "unmanaged (live, not in the manifest)",
             Action::Unreachable => {
                 "unreachable (its account and Region could not be read; skipped)"
+            }
+            Action::UnusableKey => {
+                "unusable key (its encryption key is missing or not symmetric; skipped)"
             }
             Action::OverQuota => {
                 "over quota (its account and Region would exceed the domain quota; not created)"
@@ -264,6 +324,7 @@ impl Entry {
         match &self.finding {
             Some(Finding::Unreachable { .. }) => Action::Unreachable,
             Some(Finding::OverQuota { .. }) => Action::OverQuota,
+            Some(Finding::UnusableKey { .. }) => Action::UnusableKey,
             Some(Finding::Unmanaged { .. }) => Action::Unmanaged,
             Some(Finding::Drift { .. }) => Action::Drift,
             None if self.steps.iter().any(|s| s.kind() == StepKind::Create) => Action::Create,
@@ -328,6 +389,20 @@ impl Plan {
                 k.blocked = Some(b.clone());
             }
         }
+    }
+
+    /// Record the filter the plan was made under. A live domain the manifest does not name is
+    /// listed only if the domain filter selects it (a manifest domain it left out is not one).
+    pub fn limit_to(&mut self, filter: &Filter, left_out: usize) {
+        // A live domain outside the manifest is shown (or deleted) only when the filter selects
+        // its name: a manifest domain the filter left out is not unmanaged, and must never be
+        // taken for a retired one.
+        self.entries.retain(|e| {
+            !matches!(e.action(), Action::Unmanaged | Action::Delete)
+                || filter.domain(&e.address.name)
+        });
+        self.filter = filter.clone();
+        self.left_out = left_out;
     }
 
     pub fn target(&self, key: &TargetKey) -> Option<&Target> {

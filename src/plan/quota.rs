@@ -50,6 +50,7 @@ pub fn enforce(plan: &mut Plan, live: &LiveState, quota: u32) {
                 message: format!(
                     "its account and Region would exceed the domain quota ({existing} there + {planned} to create > {quota}), so no domain would use it"
                 ),
+                next: None,
             });
         }
     }
@@ -102,6 +103,8 @@ mod tests {
                     blocked: None,
                 })
                 .to_vec(),
+            filter: Default::default(),
+            left_out: 0,
         };
         // Nine domains already in the first account, one in the second (unmanaged ones count).
         let mut live = LiveState::default();

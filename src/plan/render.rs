@@ -30,6 +30,7 @@ impl Paint {
             Action::Drift | Action::Delete => "31",
             Action::Unmanaged => "36",
             Action::Unreachable => "31",
+            Action::UnusableKey => "31",
             Action::OverQuota => "31",
         };
         self.wrap(code, s)
@@ -104,6 +105,14 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
         }
         out.push('\n');
     }
+    if plan.left_out > 0 {
+        let _ = writeln!(
+            out,
+            "{} outside {} not planned.\n",
+            plural(plan.left_out, "domain", "domains"),
+            plan.filter.flags()
+        );
+    }
     out.push_str(&tally(plan));
     out.push('\n');
     if plan.count(Action::OverQuota) > 0 {
@@ -123,6 +132,7 @@ fn reason(entry: &Entry) -> String {
             Finding::Drift { .. } => "encryption key differs".into(),
             Finding::Unmanaged { .. } => "present in AWS, not in the manifest".into(),
             Finding::Unreachable { blocked } => format!("{}: {}", blocked.label(), blocked.message),
+            Finding::UnusableKey { .. } => f.key_problem().unwrap_or_default(),
             Finding::OverQuota {
                 existing,
                 planned,
@@ -288,13 +298,19 @@ fn entry_lines(out: &mut String, entry: &Entry, paint: &Paint) {
             // Two lines, values aligned: ARNs are long, and the eye compares them column by column.
             let _ = writeln!(out, "{detail}key: live     {}", drift.live);
             let _ = writeln!(out, "{detail}   ≠ manifest {wanted}");
+            let _ = writeln!(out, "{detail}next: {}", drift.next_step());
         }
         Some(Finding::Unmanaged { .. }) => {
             if let Some(arn) = &entry.arn {
                 let _ = writeln!(out, "{detail}{arn}");
             }
         }
-        Some(Finding::Unreachable { .. } | Finding::OverQuota { .. }) | None => {}
+        Some(Finding::Unreachable { blocked }) => {
+            if let Some(next) = &blocked.next {
+                let _ = writeln!(out, "{detail}next: {next}");
+            }
+        }
+        Some(Finding::OverQuota { .. } | Finding::UnusableKey { .. }) | None => {}
     }
 }
 
@@ -327,6 +343,13 @@ fn domain_tally(plan: &Plan) -> String {
         0 => String::new(),
         u => format!(", {u} unreachable (skipped)"),
     };
+    if n(Action::UnusableKey) > 0 {
+        let _ = write!(
+            unreachable,
+            ", {} with an unusable key (skipped)",
+            n(Action::UnusableKey)
+        );
+    }
     if n(Action::OverQuota) > 0 {
         let _ = write!(
             unreachable,
@@ -528,6 +551,7 @@ mod tests {
                 kind: ErrorKind::AccessDenied,
                 code: Some("AccessDeniedException".into()),
                 message: "codeartifact:ListDomains: User is not authorized".into(),
+                next: None,
             },
         );
         let resolved = Resolved {

@@ -7,6 +7,7 @@ pub mod model;
 pub mod notice;
 pub mod progress;
 pub mod render;
+pub mod since_plan;
 pub mod status;
 
 pub use model::{Report, Summary};

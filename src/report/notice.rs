@@ -11,7 +11,10 @@ pub fn interrupted(level: Level, grace: Duration) -> String {
              Interrupt again to stop at once; the report is written either way.",
             grace.as_secs()
         ),
-        Level::Hard => "\nStopping now: domains in flight are reported as unknown; run apply again to converge."
+        Level::Hard => "\nStopping now: domains in flight are reported as unknown. Run `provision apply` again: done work is found present and skipped."
             .to_string(),
     }
 }
+
+/// After the report of an interrupted run: what converges it.
+pub const RERUN: &str = "The run was interrupted. Run `provision apply` again: done work is found present and skipped.\n";

@@ -8,6 +8,7 @@ mod caller;
 pub mod credentials;
 mod desired;
 mod error;
+mod filter;
 mod keys;
 pub mod organization;
 mod stamp;
@@ -16,6 +17,7 @@ pub use caller::{Caller, caller_identity};
 pub use credentials::CredentialsError;
 pub use desired::{Desired, DesiredPolicy};
 pub use error::ResolveError;
+pub use filter::{FilterError, limit};
 pub use keys::DesiredKey;
 
 use crate::call::Environment;
