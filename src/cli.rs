@@ -51,6 +51,18 @@ pub struct Verbosity {
     pub debug: bool,
 }
 
+impl Verbosity {
+    /// How much the plan and report say.
+    pub fn detail(&self) -> crate::text::Detail {
+        use crate::text::Detail;
+        match (self.quiet, self.verbose) {
+            (true, _) => Detail::Quiet,
+            (false, 0) => Detail::Normal,
+            (false, _) => Detail::Verbose,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a manifest without calling AWS; every problem is reported at once.

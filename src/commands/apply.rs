@@ -69,7 +69,7 @@ async fn run_with(
         None => session.plan(&args.input, &manifest).await?,
     };
     let shown = HumanOptions {
-        verbose: args.verbosity.verbose > 0,
+        detail: args.verbosity.detail(),
         color,
     };
     output::stdout(&plan_render::human(&plan, &shown), color);
