@@ -93,8 +93,14 @@ async fn run_with(
     let applied = apply(&plan, &session.env, &settings, progress.as_ref(), &stop).await;
     progress.finish();
     listener.abort();
-    let report = Report::new(applied);
-    output::stdout(&format!("\n{}", report_render::text(&report, color)), color);
+    let report = Report::new(applied, &plan);
+    output::stdout(
+        &format!(
+            "\n{}",
+            report_render::text(&report, args.verbosity.detail(), color)
+        ),
+        color,
+    );
     if let Some(path) = &args.report {
         write(path, &report_render::json(&report))?;
     }

@@ -1,11 +1,16 @@
 //! The apply report as plain data: one outcome per domain plus a summary, rendered for people and CI.
 
 use crate::apply::{Applied, DomainReport, KeyReport, Outcome};
+use crate::model::{AccountId, Region};
+use crate::plan::Plan;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub summary: Summary,
+    /// Every (account, Region) of the plan, with the account's name when the manifest or the
+    /// organisation gives one; sorted.
+    pub targets: Vec<ReportTarget>,
     /// Sorted by (account, region, name).
     pub domains: Vec<DomainReport>,
     /// The keys the manifest declares, sorted by (account, region, alias).
@@ -16,6 +21,16 @@ pub struct Report {
     pub interrupted: bool,
     /// Throttling answers met and waited out, over all calls.
     pub throttles: u64,
+}
+
+/// A target as the report names it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ReportTarget {
+    pub account: AccountId,
+    /// The name under `accounts`, or the account's name in the organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
+    pub region: Region,
 }
 
 /// Counts per outcome; the JSON keys are the outcome names.
@@ -75,15 +90,26 @@ impl Summary {
 }
 
 impl Report {
-    pub fn new(applied: Applied) -> Self {
+    /// The report of `applied`, the run of `plan`.
+    pub fn new(applied: Applied, plan: &Plan) -> Self {
         let mut domains = applied.domains;
         domains.sort_by(|a, b| a.address.cmp(&b.address));
         let mut keys = applied.keys;
         keys.sort_by(|a, b| {
             (&a.account, &a.region, &a.alias).cmp(&(&b.account, &b.region, &b.alias))
         });
+        let mut targets: Vec<ReportTarget> = (plan.targets.iter())
+            .map(|t| ReportTarget {
+                account: t.account.clone(),
+                account_name: t.account_name.clone(),
+                region: t.region.clone(),
+            })
+            .collect();
+        targets.sort();
+        targets.dedup();
         Self {
             summary: Summary::of(&domains),
+            targets,
             domains,
             keys,
             elapsed_seconds: applied.elapsed_seconds,
