@@ -71,6 +71,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Create missing domains and correct tags, concurrently, then report.
     Apply(ApplyArgs),
+    /// Show a plan saved by `provision plan --out`, calling nothing.
+    Show(ShowArgs),
     /// Run a local AWS endpoint (CodeArtifact domains, STS, KMS) until interrupted.
     Emulator(EmulatorArgs),
 }
@@ -153,6 +155,21 @@ pub struct ApplyArgs {
     pub engine: EngineArgs,
     #[command(flatten)]
     pub session: SessionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A plan saved by `provision plan --out PLAN.json`.
+    pub plan: PathBuf,
+    /// Output format on stdout (`json` is the saved plan as `plan --format json` prints it).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Colour in the plan: `auto` colours a terminal unless NO_COLOR is set or TERM=dumb;
+    /// `always` and `never` decide regardless.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Args)]

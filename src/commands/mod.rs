@@ -4,6 +4,7 @@ mod apply;
 mod emulator;
 mod engine;
 mod plan;
+mod show;
 mod validate;
 
 use crate::cli::{Cli, Command};
@@ -15,5 +16,6 @@ pub async fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Emulator(args) => emulator::run(args).await,
         Command::Plan(args) => plan::run(args).await,
         Command::Apply(args) => apply::run(args).await,
+        Command::Show(args) => show::run(args),
     }
 }

@@ -251,13 +251,19 @@ fn attempts(list: impl Iterator<Item = u32>) -> String {
     }
 }
 
-/// Where a fold's items are: the one target's name, or how many targets.
+/// Where a fold's items are: the one target's name; one account's name and its Regions (up
+/// to [`FOLD_AT`] of them); else how many targets.
 fn spread<'a>(places: impl Iterator<Item = Where<'a>>, names: &Names) -> String {
     let mut all: Vec<Where> = places.collect();
     all.sort();
     all.dedup();
+    let account = all.first().map(|(a, _)| *a);
     match all.as_slice() {
         [one] => names.label(*one),
+        [(a, r), ..] if all.len() <= FOLD_AT && all.iter().all(|(x, _)| Some(*x) == account) => {
+            let regions: Vec<&str> = all.iter().map(|(_, r)| *r).collect();
+            target_label(a, names.0.get(&(a, r)).copied(), &regions.join(", "))
+        }
         _ => plural(all.len(), "target", "targets"),
     }
 }
