@@ -90,10 +90,11 @@ async fn run_with(
     let listener = tokio::spawn(interrupt::listen(trigger, grace, move |level| {
         notices.notice(&notice::interrupted(level, grace));
     }));
+    let started = std::time::SystemTime::now();
     let applied = apply(&plan, &session.env, &settings, progress.as_ref(), &stop).await;
     progress.finish();
     listener.abort();
-    let report = Report::new(applied, &plan);
+    let report = Report::new(applied, &plan, started);
     output::stdout(
         &format!(
             "\n{}",

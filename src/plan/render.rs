@@ -131,12 +131,12 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
     let mut used = BTreeSet::new();
     let mut problems = Vec::new();
     let mut changes = Vec::new();
-    let mut quiet_targets = Vec::new();
+    let mut unchanged_only = Vec::new();
     for (r, key, group) in ranked {
         let body = group_lines(group, detail, &paint, &mut used);
         if body.is_empty() {
             if r == Rank::Unchanged && detail == Detail::Normal {
-                quiet_targets.push((key, group));
+                unchanged_only.push((key, group));
             }
             continue;
         }
@@ -154,9 +154,9 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
     // Targets with every domain unchanged are context, not news: shown only beside something else.
     if !blocks.is_empty() || !changes.is_empty() {
         blocks.extend(changes);
-        if !quiet_targets.is_empty() {
+        if !unchanged_only.is_empty() {
             used.insert(Action::Unchanged);
-            blocks.push(unchanged_targets(&quiet_targets, &header, &paint));
+            blocks.push(unchanged_targets(&unchanged_only, &header, &paint));
         }
     }
 
@@ -313,16 +313,19 @@ fn unchanged_targets(
         );
         return format!("{}\n", paint.action(Action::Unchanged, &line));
     }
+    let labels: Vec<String> = targets.iter().map(|(key, _)| header(key)).collect();
+    let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     let mut out = String::new();
-    for (key, g) in targets {
+    for ((_, g), label) in targets.iter().zip(&labels) {
         let mut count = format!("{symbol} {} unchanged", g.unchanged());
         if !g.keys.is_empty() {
             let _ = write!(count, ", {} present", plural(g.keys.len(), "key", "keys"));
         }
+        // Padded before painting, so that colour never skews the column.
         let _ = writeln!(
             out,
             "{}  {}",
-            paint.bold(&header(key)),
+            paint.bold(&format!("{label:<width$}")),
             paint.action(Action::Unchanged, &count)
         );
     }

@@ -6,4 +6,4 @@ pub mod notice;
 pub mod progress;
 pub mod render;
 
-pub use model::{Report, ReportTarget, Summary};
+pub use model::{REPORT_FORMAT, Report, ReportTarget, Summary};

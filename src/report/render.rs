@@ -746,7 +746,7 @@ mod tests {
         Plan {
             format: crate::plan::PLAN_FORMAT.into(),
             manifest: "domains.yaml".into(),
-            manifest_digest: "sha256:0".into(),
+            manifest_digest: format!("sha256:{}", "0a".repeat(32)),
             targets,
             entries: Vec::new(),
             skipped: Vec::new(),
@@ -770,6 +770,7 @@ mod tests {
                 throttles,
             },
             &plan,
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_764_453_600),
         )
     }
 
@@ -908,7 +909,12 @@ mod tests {
 
     #[test]
     fn mixed_json() {
-        insta::assert_snapshot!("mixed_json", json(&mixed_report()));
+        // The version changes with every release; what matters is that it is there.
+        let text = json(&mixed_report()).replace(
+            &format!("\"{}\"", env!("CARGO_PKG_VERSION")),
+            "\"[version]\"",
+        );
+        insta::assert_snapshot!("mixed_json", text);
     }
 
     #[test]
@@ -934,7 +940,14 @@ mod tests {
     fn json_has_the_contract_keys() {
         let v: serde_json::Value = serde_json::from_str(&json(&mixed_report())).unwrap();
         for key in [
+            "format",
+            "provision_version",
+            "manifest",
+            "manifest_digest",
+            "started",
+            "finished",
             "summary",
+            "targets",
             "domains",
             "elapsed_seconds",
             "interrupted",
@@ -942,6 +955,13 @@ mod tests {
         ] {
             assert!(v.get(key).is_some(), "top-level key `{key}`");
         }
+        assert_eq!(v["format"], crate::report::REPORT_FORMAT);
+        assert_eq!(v["started"], "2025-11-29T22:00:00.000Z");
+        assert_eq!(
+            v["finished"], "2025-11-29T22:00:03.240Z",
+            "started + elapsed"
+        );
+        assert_eq!(v["targets"][0]["account_name"], "platform");
         for o in Outcome::ALL {
             assert!(
                 v["summary"].get(o.key()).is_some(),
