@@ -336,6 +336,8 @@ def provision_summary(out: Path, work: Path) -> str:
     start-up, resolve, observe, diff and printing the plan."""
     lines = [l for l in out.read_text(errors="replace").splitlines()
              if l.startswith(("Plan:", "Keys:", "Apply complete", "Apply ", "Error", "error"))]  # fmt: skip
+    # The plan and the report say their summary first and last: once is enough here.
+    lines = list(dict.fromkeys(lines))
     try:
         report = json.loads((work / "provision-report.json").read_text())
         attempts = sum(d.get("attempts", 0) for d in report.get("domains", []))

@@ -54,6 +54,18 @@ pub struct Verbosity {
     pub debug: bool,
 }
 
+impl Verbosity {
+    /// How much the plan and report say.
+    pub fn detail(&self) -> crate::text::Detail {
+        use crate::text::Detail;
+        match (self.quiet, self.verbose) {
+            (true, _) => Detail::Quiet,
+            (false, 0) => Detail::Normal,
+            (false, _) => Detail::Verbose,
+        }
+    }
+}
+
 /// What plan and apply are limited to, as Terraform's `-target` (each repeatable; a domain passes
 /// when it matches one value of every flag given).
 #[derive(Debug, Clone, Default, Args)]
@@ -90,6 +102,8 @@ pub enum Command {
     /// Write a manifest from the domains that exist in some accounts and Regions (adoption): a
     /// plan of it shows no changes.
     Export(ExportArgs),
+    /// Show a plan saved by `provision plan --out`, calling nothing.
+    Show(ShowArgs),
     /// Run a local AWS endpoint (CodeArtifact domains, STS, KMS) until interrupted.
     Emulator(EmulatorArgs),
     /// Print a shell completion script (e.g. `provision completions bash > /etc/bash_completion.d/provision`).
@@ -237,6 +251,21 @@ pub struct ApplyArgs {
     pub engine: EngineArgs,
     #[command(flatten)]
     pub session: SessionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A plan saved by `provision plan --out PLAN.json`.
+    pub plan: PathBuf,
+    /// Output format on stdout (`json` is the saved plan as `plan --format json` prints it).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Colour in the plan: `auto` colours a terminal unless NO_COLOR is set or TERM=dumb;
+    /// `always` and `never` decide regardless.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,7 @@ pub mod commands;
 pub mod error;
 pub mod exit;
 pub mod paint;
+pub mod schemas;
 pub mod text;
 
 pub use error::Error;

@@ -609,7 +609,7 @@ async fn access_denied_says_whom_to_allow_which_action() {
         deny_accounts: vec!["111122223333".into()],
         ..Faults::default()
     });
-    let role = "role arn:aws:iam::111122223333:role/Provisioner (account 111122223333, us-east-1)";
+    let role = "role arn:aws:iam::111122223333:role/Provisioner (account 111122223333)";
     let apply = w
         .run(&["apply", "plan.json", "--auto-approve", "--report", "r.json"])
         .await;

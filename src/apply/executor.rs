@@ -17,6 +17,7 @@ use crate::model::{MANAGED_KEY_ALIAS, TagDelta, TagSet, TagsMode, TargetKey};
 use crate::observe::{describe_key_once, list_tags_once};
 use crate::plan::diff::tag_steps;
 use crate::plan::{Action, Entry, Finding, KeyEntry, Plan, Step, StepKind};
+use crate::text::plural;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -277,7 +278,8 @@ impl Run<'_> {
                     kind: Cause::Call(ErrorKind::Quota),
                     code: None,
                     message: format!(
-                        "not attempted: {existing} domains there and {planned} to create would exceed the domain quota of {quota}; request an increase of \"Domains per account\" through Service Quotas, then pass --domain-quota"
+                        "not attempted: {} there and {planned} to create would exceed the domain quota of {quota}; request an increase of \"Domains per account\" through Service Quotas, then pass --domain-quota",
+                        plural(*existing, "domain", "domains")
                     ),
                 };
                 return with_error(base, Outcome::Skipped, error);
@@ -357,8 +359,9 @@ impl Run<'_> {
                 kind: Cause::ToleranceExceeded,
                 code: None,
                 message: format!(
-                    "not started: {} domains failed, more than the {} that --max-failures tolerates",
-                    x.failed, x.allowed
+                    "not started: {} failed, more than the {} that --max-failures tolerates",
+                    plural(x.failed, "domain", "domains"),
+                    x.allowed
                 ),
             });
         }

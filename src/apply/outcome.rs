@@ -6,7 +6,9 @@ use crate::model::{AccountId, DomainAddress, KeyDrift, Region};
 use crate::plan::StepKind;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What apply says of one domain: where it is, its outcome, and why when it is not as the
+/// manifest says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DomainReport {
     #[serde(flatten)]
     pub address: DomainAddress,
@@ -37,7 +39,7 @@ impl DomainReport {
 }
 
 /// What apply says of a key the manifest declares.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KeyReport {
     pub account: AccountId,
     pub region: Region,
@@ -53,7 +55,19 @@ pub struct KeyReport {
     pub error: Option<ErrorInfo>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyOutcome {
     /// CreateKey and CreateAlias by this run.
@@ -80,7 +94,8 @@ impl KeyOutcome {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Why a domain or key is not as the manifest says (or what people must know of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ErrorInfo {
     pub kind: Cause,
     /// AWS's error code, when AWS answered.
@@ -123,7 +138,7 @@ impl From<&KeyDrift> for ErrorInfo {
 
 /// Why a domain is not as the manifest says: a call's error kind, or one of provision's own
 /// decisions. Serialised flat: `"access_denied"`, `"key_drift"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
     /// The domain's encryption key is not the manifest's; CodeArtifact cannot change it.

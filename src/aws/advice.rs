@@ -21,7 +21,9 @@ pub fn next_step(
                 )
             }
             _ => format!(
-                "allow `{operation}` to {} (account {account}, {region}); a service control policy or permissions boundary may also deny it",
+                // IAM is global: the same words in every Region, so that a denied account's
+                // Regions fold into one line.
+                "allow `{operation}` to {} (account {account}); a service control policy or permissions boundary may also deny it",
                 credentials.describe()
             ),
         }),
@@ -73,7 +75,7 @@ mod tests {
         assert_eq!(
             next.as_deref(),
             Some(
-                "allow `codeartifact:CreateDomain` to role arn:aws:iam::111122223333:role/Provisioner (account 111122223333, us-east-1); a service control policy or permissions boundary may also deny it"
+                "allow `codeartifact:CreateDomain` to role arn:aws:iam::111122223333:role/Provisioner (account 111122223333); a service control policy or permissions boundary may also deny it"
             )
         );
         let assume = next_step(ErrorKind::AccessDenied, "sts:AssumeRole", &t, &role());

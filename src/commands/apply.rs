@@ -89,7 +89,7 @@ async fn run_with(
     };
     observing.finish();
     let shown = HumanOptions {
-        verbose: args.verbosity.verbose > 0,
+        detail: args.verbosity.detail(),
         color,
     };
     output::stdout(&plan_render::human(&plan, &shown), color);
@@ -119,11 +119,18 @@ async fn run_with(
     if let Some(events) = &events {
         watchers.push(events.as_ref());
     }
+    let started = std::time::SystemTime::now();
     let applied = apply(&plan, &session.env, &settings, &watchers, &stop).await;
     progress.finish();
     listener.abort();
-    let report = Report::new(applied);
-    output::stdout(&format!("\n{}", report_render::text(&report, color)), color);
+    let report = Report::new(applied, &plan, started);
+    output::stdout(
+        &format!(
+            "\n{}",
+            report_render::text(&report, args.verbosity.detail(), color)
+        ),
+        color,
+    );
     if let Some(text) = unreachable_now.and_then(|n| since_plan(&report, n)) {
         output::stdout(&text, color);
     }

@@ -7,6 +7,7 @@ mod engine;
 mod export;
 mod log;
 mod plan;
+mod show;
 mod validate;
 
 use crate::cli::{Cli, Command};
@@ -21,5 +22,6 @@ pub async fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Export(args) => export::run(args).await,
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),
+        Command::Show(args) => show::run(args),
     }
 }

@@ -33,7 +33,7 @@ pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
         Format::Human => render::human(
             &plan,
             &HumanOptions {
-                verbose: args.verbosity.verbose > 0,
+                detail: args.verbosity.detail(),
                 color,
             },
         ),

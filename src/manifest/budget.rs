@@ -99,7 +99,8 @@ pub(crate) fn limit_message(error: &Error) -> Option<String> {
                 defaults.max_anchors
             ),
             BudgetBreach::AliasAnchorRatio { aliases, anchors } => format!(
-                "the manifest uses {aliases} YAML aliases (`*name`) of {anchors} anchor(s) (`&name`): more than {} uses per anchor are refused, as that is how alias bombs grow",
+                "the manifest uses {aliases} YAML aliases (`*name`) of {} (`&name`): more than {} uses per anchor are refused, as that is how alias bombs grow",
+                crate::text::plural(*anchors, "anchor", "anchors"),
                 defaults.alias_anchor_ratio_multiplier
             ),
             BudgetBreach::RecordedAnchorEvents { .. }

@@ -814,3 +814,18 @@ fn ownership_is_one_tag_under_the_tag_rules() {
     let (code, _, _) = only(yaml(reserved), reserved);
     assert_eq!(code, "manifest::reserved_tag_prefix");
 }
+
+#[test]
+fn a_value_one_character_long_is_counted_in_the_singular() {
+    let src = "version: 1\naccounts:\n  a: { id: \"111122223333\", role_arn: \"arn:aws:iam::111122223333:role/R\", external_id: x }\ndomains: []\n";
+    let Err(err) = yaml(src) else {
+        panic!("a 1-character external_id is refused")
+    };
+    let labels: Vec<String> = err
+        .problems()
+        .iter()
+        .flat_map(|p| miette::Diagnostic::labels(p).into_iter().flatten())
+        .filter_map(|l| l.label().map(str::to_owned))
+        .collect();
+    assert_eq!(labels, ["1 character"]);
+}

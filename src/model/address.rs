@@ -8,7 +8,9 @@ use std::fmt;
 use std::hash::Hash;
 
 /// Where a domain lives and what it is called: how people, sorting and the plan refer to it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct DomainAddress {
     pub account: AccountId,

@@ -32,7 +32,7 @@ pub fn alias_in<'a>(key_ref: &'a str, target: &TargetKey) -> Option<&'a str> {
 }
 
 /// A live domain whose key is not the wanted one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyDrift {
     /// The live domain's key ARN.

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 pub type TagSet = BTreeMap<String, String>;
 
 /// How tags that are not in the manifest are treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TagsMode {
     /// Add and correct the manifest's tags; leave others alone.
@@ -19,7 +21,7 @@ pub enum TagsMode {
 }
 
 /// A tag to add (`old` is `None`) or correct.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TagChange {
     pub key: String,
@@ -29,7 +31,7 @@ pub struct TagChange {
 }
 
 /// A tag to remove, with the value it has now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemovedTag {
     pub key: String,

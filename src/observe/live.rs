@@ -14,7 +14,9 @@ pub struct LiveState {
 }
 
 /// Why a target could not be observed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Blocked {
     pub kind: ErrorKind,

@@ -12,13 +12,17 @@ use std::collections::BTreeMap;
 /// Marks a file as a saved plan of this version.
 pub const PLAN_FORMAT: &str = "provision-plan/4";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "provision plan")]
 pub struct Plan {
+    /// `provision-plan/4`: a plan of another version is refused, and must be made again.
+    #[schemars(extend("const" = PLAN_FORMAT))]
     pub format: String,
     /// The manifest the plan was made from, as given on the command line.
     pub manifest: String,
-    /// Its digest (`sha256:…`): applying the plan checks the manifest still has it.
+    /// Its digest (`sha256:` and 64 hex digits): applying the plan checks the manifest still has it.
+    #[schemars(regex(pattern = r"^sha256:[0-9a-f]{64}$"))]
     pub manifest_digest: String,
     /// Every (account, Region) observed, with how to reach it again at apply time.
     pub targets: Vec<Target>,
@@ -45,7 +49,7 @@ fn is_zero(n: &usize) -> bool {
 
 /// A key the manifest declares: where, under which alias, and whether apply creates it. An
 /// existing key is used as is, never changed (not even its tags).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyEntry {
     pub account: AccountId,
@@ -64,7 +68,7 @@ pub struct KeyEntry {
 }
 
 /// What a key is created with (a symmetric encryption key, then its alias).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,7 +94,7 @@ impl KeyEntry {
 }
 
 /// One domain: where it is, what apply does to it, and what it will not change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub address: DomainAddress,
@@ -106,7 +110,7 @@ pub struct Entry {
 }
 
 /// One call's worth of change, with exactly the data it needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
     /// CreateDomain, with the manifest's key and tags.
@@ -155,7 +159,7 @@ pub enum Step {
 }
 
 /// Which kind of step: what a report lists as performed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     Create,
@@ -178,7 +182,7 @@ impl Step {
 }
 
 /// What the plan found and apply leaves as it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "finding", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Finding {
     /// The live domain's encryption key differs; CodeArtifact cannot change it.
@@ -208,7 +212,7 @@ pub enum Finding {
 }
 
 /// A key that exists but is not a symmetric encryption key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FoundKey {
     pub arn: String,

@@ -1,18 +1,24 @@
 //! Renders a plan for people (Terraform-like, grouped by account and Region) and as JSON for saving.
+//!
+//! The human form scales to an organisation: the summary line first and last, problems before
+//! changes (targets that could not be read or would exceed the quota, then drift, then the
+//! accounts skipped), a target with nothing to change in one line, identical reasons folded into
+//! one line with their count; `-v` shows everything unfolded, `-q` only problems and the summary.
 
 use super::model::{Action, Entry, Finding, KeyEntry, Plan, Step};
 use super::text_diff::{Line, diff_lines};
-use crate::model::TargetKey;
+use crate::model::{SkippedAccount, Target, TargetKey};
 use crate::paint::Paint;
-use crate::text::plural;
-use std::collections::BTreeMap;
+use crate::text::{Detail, FOLD_AT, LIST_AT_MOST, plural, target_label};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// How the human form is drawn.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HumanOptions {
-    /// Also list the domains that need nothing (they are always counted).
-    pub verbose: bool,
+    /// How much is said: `Quiet` problems and the summary, `Normal` also the changes (unchanged
+    /// domains counted, identical reasons folded), `Verbose` every domain and reason.
+    pub detail: Detail,
     /// ANSI colour; callers decide from the terminal, tests always pass `false`.
     pub color: bool,
 }
@@ -37,73 +43,143 @@ impl Paint {
     }
 }
 
-/// The plan for people: legend, entries grouped by target, then a one-line tally.
+/// Where a target's group stands in the listing: problems first, then changes, then what is
+/// only informational; a target with nothing but unchanged domains takes one line (or none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    /// Something of it could not be read or would exceed the domain quota.
+    Blocked,
+    Drifted,
+    Changes,
+    Unmanaged,
+    Unchanged,
+}
+
+fn rank(action: Action) -> Rank {
+    match action {
+        Action::Unreachable | Action::OverQuota | Action::UnusableKey => Rank::Blocked,
+        Action::Drift => Rank::Drifted,
+        Action::Create | Action::UpdateTags | Action::UpdatePolicy | Action::Delete => {
+            Rank::Changes
+        }
+        Action::Unmanaged => Rank::Unmanaged,
+        Action::Unchanged => Rank::Unchanged,
+    }
+}
+
+/// One target's declared keys and domains, each sorted.
+#[derive(Default)]
+struct Group<'a> {
+    keys: Vec<&'a KeyEntry>,
+    entries: Vec<&'a Entry>,
+}
+
+impl Group<'_> {
+    fn rank(&self) -> Rank {
+        let keys = self.keys.iter().map(|k| k.action());
+        let domains = self.entries.iter().map(|e| e.action());
+        keys.chain(domains)
+            .map(rank)
+            .min()
+            .unwrap_or(Rank::Unchanged)
+    }
+
+    fn unchanged(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.action() == Action::Unchanged)
+            .count()
+    }
+}
+
+/// A key or a domain the plan will not touch for a reason of its target's (unreachable, over
+/// quota): such lines fold together.
+#[derive(Clone, Copy)]
+enum Held<'a> {
+    Key(&'a KeyEntry),
+    Domain(&'a Entry),
+}
+
+/// The plan for people: summary, legend, problems, changes by target, unchanged targets, summary.
 pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
     let paint = Paint(opts.color);
-    let shown = |e: &&Entry| opts.verbose || e.action() != Action::Unchanged;
+    let detail = opts.detail;
+    let names: BTreeMap<TargetKey, &Target> = plan.targets.iter().map(|t| (t.key(), t)).collect();
+    let header = |key: &TargetKey| {
+        let name = names.get(key).and_then(|t| t.account_name.as_deref());
+        target_label(key.account.as_str(), name, key.region.as_str())
+    };
 
     // Sort here rather than trust the producer: a hand-edited saved plan must still render in order.
+    let mut groups: BTreeMap<TargetKey, Group> = BTreeMap::new();
+    let mut keys: Vec<&KeyEntry> = plan.keys.iter().collect();
+    keys.sort_by(|a, b| (&a.account, &a.region, &a.alias).cmp(&(&b.account, &b.region, &b.alias)));
+    for k in keys {
+        groups.entry(k.target()).or_default().keys.push(k);
+    }
     let mut entries: Vec<&Entry> = plan.entries.iter().collect();
     entries.sort_by(|a, b| a.address.cmp(&b.address));
-    let listed: Vec<&Entry> = entries.iter().filter(|e| shown(e)).copied().collect();
-
-    let keys: Vec<&KeyEntry> = plan
-        .keys
-        .iter()
-        .filter(|k| opts.verbose || k.action() != Action::Unchanged)
-        .collect();
-    // Each target's keys, then its domains: keys are made first.
-    let mut groups: BTreeMap<TargetKey, (Vec<&KeyEntry>, Vec<&Entry>)> = BTreeMap::new();
-    for k in &keys {
-        groups.entry(k.target()).or_default().0.push(k);
+    for e in entries {
+        groups
+            .entry(e.address.target())
+            .or_default()
+            .entries
+            .push(e);
     }
-    for e in &listed {
-        groups.entry(e.address.target()).or_default().1.push(e);
-    }
+    let mut ranked: Vec<(Rank, &TargetKey, &Group)> =
+        groups.iter().map(|(k, g)| (g.rank(), k, g)).collect();
+    ranked.sort_by_key(|(r, k, _)| (*r, *k));
 
-    let mut out = String::new();
-    if !groups.is_empty() {
-        out.push_str("Domain actions are shown with these symbols:\n");
-        for action in Action::ALL {
-            if listed.iter().any(|e| e.action() == action)
-                || keys.iter().any(|k| k.action() == action)
-            {
-                let symbol = paint.action(action, &action.symbol().to_string());
-                let _ = writeln!(out, "  {symbol} {}", action.label());
+    // Each block is drawn first, so that the legend can name exactly the symbols they use.
+    let mut used = BTreeSet::new();
+    let mut problems = Vec::new();
+    let mut changes = Vec::new();
+    let mut unchanged_only = Vec::new();
+    for (r, key, group) in ranked {
+        let body = group_lines(group, detail, &paint, &mut used);
+        if body.is_empty() {
+            if r == Rank::Unchanged && detail == Detail::Normal {
+                unchanged_only.push((key, group));
             }
+            continue;
         }
-        out.push('\n');
+        let block = format!("{}\n{body}", paint.bold(&header(key)));
+        if r <= Rank::Drifted {
+            problems.push(block);
+        } else {
+            changes.push(block);
+        }
+    }
+    let mut blocks = problems;
+    if !plan.skipped.is_empty() {
+        blocks.push(skipped_lines(&plan.skipped, detail));
+    }
+    // Targets with every domain unchanged are context, not news: shown only beside something else.
+    if !blocks.is_empty() || !changes.is_empty() {
+        blocks.extend(changes);
+        if !unchanged_only.is_empty() {
+            used.insert(Action::Unchanged);
+            blocks.push(unchanged_targets(&unchanged_only, &header, &paint));
+        }
+    }
 
-        for (i, (here, (keys, entries))) in groups.iter().enumerate() {
-            if i > 0 {
+    let summary = tally(plan);
+    let mut out = String::new();
+    if !blocks.is_empty() {
+        if detail != Detail::Quiet {
+            let _ = writeln!(out, "{summary}\n");
+            if !used.is_empty() {
+                out.push_str("Domain actions are shown with these symbols:\n");
+                for action in Action::ALL.into_iter().filter(|a| used.contains(a)) {
+                    let symbol = paint.action(action, &action.symbol().to_string());
+                    let _ = writeln!(out, "  {symbol} {}", action.label());
+                }
                 out.push('\n');
             }
-            let named = plan
-                .target(here)
-                .and_then(|t| t.account_name.as_deref())
-                .map(|n| format!(" ({n})"))
-                .unwrap_or_default();
-            let header = format!("account {}{named} · {}", here.account, here.region);
-            let _ = writeln!(out, "{}", paint.bold(&header));
-            for k in keys {
-                key_lines(&mut out, k, &paint);
-            }
-            for entry in entries {
-                entry_lines(&mut out, entry, &paint);
-            }
         }
-        out.push('\n');
-    }
-    if !plan.skipped.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} skipped (not ACTIVE in the organisation):",
-            plural(plan.skipped.len(), "account", "accounts")
-        );
-        for s in &plan.skipped {
-            let _ = writeln!(out, "  - {} ({}): {}", s.name, s.account, s.state);
+        for block in &blocks {
+            let _ = writeln!(out, "{block}");
         }
-        out.push('\n');
     }
     if plan.left_out > 0 {
         let _ = writeln!(
@@ -113,11 +189,194 @@ pub fn human(plan: &Plan, opts: &HumanOptions) -> String {
             plan.filter.flags()
         );
     }
-    out.push_str(&tally(plan));
+    out.push_str(&summary);
     out.push('\n');
     if plan.count(Action::OverQuota) > 0 {
         out.push_str(QUOTA_HELP);
         out.push('\n');
+    }
+    out
+}
+
+/// A target's lines under its header: what cannot proceed (folded by reason), drift, then keys
+/// and domain changes in address order, and the count of unchanged domains. Empty when `detail`
+/// leaves nothing of it to say.
+fn group_lines(g: &Group, detail: Detail, paint: &Paint, used: &mut BTreeSet<Action>) -> String {
+    let mut out = String::new();
+    let verbose = detail == Detail::Verbose;
+
+    // Held back for the same reason (a target's): one line per reason from FOLD_AT on.
+    let mut held: Vec<(Action, String, Vec<Held>)> = Vec::new();
+    let blocked = |a: Action| rank(a) == Rank::Blocked;
+    let items = (g.keys.iter().filter(|k| blocked(k.action())))
+        .map(|k| (k.action(), key_reason(k), Held::Key(k)))
+        .chain(
+            (g.entries.iter().filter(|e| blocked(e.action())))
+                .map(|e| (e.action(), reason(e), Held::Domain(e))),
+        );
+    for (action, why, item) in items {
+        match held.iter_mut().find(|(a, w, _)| *a == action && *w == why) {
+            Some((_, _, list)) => list.push(item),
+            None => held.push((action, why, vec![item])),
+        }
+    }
+    for (action, why, list) in &held {
+        used.insert(*action);
+        if !verbose && list.len() >= FOLD_AT {
+            let keys = list.iter().filter(|h| matches!(h, Held::Key(_))).count();
+            let domains = list.len() - keys;
+            let mut what = Vec::new();
+            if domains > 0 {
+                what.push(plural(domains, "domain", "domains"));
+            }
+            if keys > 0 {
+                what.push(plural(keys, "key", "keys"));
+            }
+            let head = paint.action(*action, &format!("{} {}", action.symbol(), what.join(", ")));
+            let _ = writeln!(out, "  {head}  {}", paint.dim(&format!("({why})")));
+            // The same reason has the same next step: said once under the folded line.
+            let next = list.iter().find_map(|h| match h {
+                Held::Key(k) => k.blocked.as_ref().and_then(|b| b.next.clone()),
+                Held::Domain(e) => match &e.finding {
+                    Some(Finding::Unreachable { blocked }) => blocked.next.clone(),
+                    _ => None,
+                },
+            });
+            if let Some(next) = next {
+                let _ = writeln!(out, "      next: {next}");
+            }
+            continue;
+        }
+        for item in list {
+            match item {
+                Held::Key(k) => key_lines(&mut out, k, paint),
+                Held::Domain(e) => entry_lines(&mut out, e, paint),
+            }
+        }
+    }
+    for e in g.entries.iter().filter(|e| e.action() == Action::Drift) {
+        used.insert(Action::Drift);
+        entry_lines(&mut out, e, paint);
+    }
+    if detail == Detail::Quiet {
+        return out;
+    }
+
+    for k in &g.keys {
+        let action = k.action();
+        if rank(action) == Rank::Blocked || (action == Action::Unchanged && !verbose) {
+            continue;
+        }
+        used.insert(action);
+        key_lines(&mut out, k, paint);
+    }
+    // Unmanaged domains share their reason too: from FOLD_AT on, their names on one line (their
+    // ARNs follow from the names).
+    let unmanaged: Vec<&str> = (g.entries.iter())
+        .filter(|e| e.action() == Action::Unmanaged)
+        .map(|e| e.address.name.as_str())
+        .collect();
+    let fold_unmanaged = !verbose && unmanaged.len() >= FOLD_AT;
+    for e in &g.entries {
+        let action = e.action();
+        let shown = match rank(action) {
+            Rank::Blocked | Rank::Drifted => false,
+            Rank::Changes => true,
+            Rank::Unmanaged => !fold_unmanaged,
+            Rank::Unchanged => verbose,
+        };
+        if shown {
+            used.insert(action);
+            entry_lines(&mut out, e, paint);
+        }
+    }
+    if fold_unmanaged {
+        let action = Action::Unmanaged;
+        used.insert(action);
+        let head = format!(
+            "{} {}",
+            action.symbol(),
+            plural(unmanaged.len(), "domain", "domains")
+        );
+        let why = format!(
+            "present in AWS, not in the manifest: {}",
+            unmanaged.join(", ")
+        );
+        let _ = writeln!(
+            out,
+            "  {}  {}",
+            paint.action(action, &head),
+            paint.dim(&format!("({why})"))
+        );
+    }
+    let unchanged = g.unchanged();
+    if !verbose && unchanged > 0 && !out.is_empty() {
+        used.insert(Action::Unchanged);
+        let line = format!("{} {unchanged} unchanged", Action::Unchanged.symbol());
+        let _ = writeln!(out, "  {}", paint.action(Action::Unchanged, &line));
+    }
+    out
+}
+
+/// Targets whose every domain is unchanged: one line each, or one line for all of them when
+/// there are more than [`LIST_AT_MOST`].
+fn unchanged_targets(
+    targets: &[(&TargetKey, &Group)],
+    header: &dyn Fn(&TargetKey) -> String,
+    paint: &Paint,
+) -> String {
+    let symbol = Action::Unchanged.symbol();
+    if targets.len() > LIST_AT_MOST {
+        let domains: usize = targets.iter().map(|(_, g)| g.unchanged()).sum();
+        let line = format!(
+            "{symbol} {} with every domain unchanged ({}; -v lists them)",
+            plural(targets.len(), "target", "targets"),
+            plural(domains, "domain", "domains"),
+        );
+        return format!("{}\n", paint.action(Action::Unchanged, &line));
+    }
+    let labels: Vec<String> = targets.iter().map(|(key, _)| header(key)).collect();
+    let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for ((_, g), label) in targets.iter().zip(&labels) {
+        let mut count = format!("{symbol} {} unchanged", g.unchanged());
+        if !g.keys.is_empty() {
+            let _ = write!(count, ", {} present", plural(g.keys.len(), "key", "keys"));
+        }
+        // Padded before painting, so that colour never skews the column.
+        let _ = writeln!(
+            out,
+            "{}  {}",
+            paint.bold(&format!("{label:<width$}")),
+            paint.action(Action::Unchanged, &count)
+        );
+    }
+    out
+}
+
+/// Accounts an organisation selector reached that are not ACTIVE; from [`FOLD_AT`] accounts in
+/// one state on, that state is one line (unless `-v`).
+fn skipped_lines(skipped: &[SkippedAccount], detail: Detail) -> String {
+    let mut out = format!(
+        "{} skipped (not ACTIVE in the organisation):\n",
+        plural(skipped.len(), "account", "accounts")
+    );
+    let mut by_state: BTreeMap<&str, Vec<&SkippedAccount>> = BTreeMap::new();
+    for s in skipped {
+        by_state.entry(s.state.as_str()).or_default().push(s);
+    }
+    for (state, list) in by_state {
+        if detail != Detail::Verbose && list.len() >= FOLD_AT {
+            let _ = writeln!(
+                out,
+                "  - {}: {state}",
+                plural(list.len(), "account", "accounts")
+            );
+            continue;
+        }
+        for s in list {
+            let _ = writeln!(out, "  - {} ({}): {}", s.name, s.account, s.state);
+        }
     }
     out
 }
@@ -196,15 +455,20 @@ fn policy_lines(
     }
 }
 
+/// Why a key is what it is, in a few words.
+fn key_reason(k: &KeyEntry) -> String {
+    match (&k.blocked, &k.create) {
+        (Some(b), _) => format!("{}: {}", b.label(), b.message),
+        (None, Some(_)) => "not present; a symmetric encryption key, then its alias".into(),
+        (None, None) => "present, used as is".into(),
+    }
+}
+
 /// One declared key: `+ key alias/NAME`, then what it is created with, or the key it names.
 fn key_lines(out: &mut String, k: &KeyEntry, paint: &Paint) {
     let action = k.action();
     let head = paint.action(action, &format!("{} key {}", action.symbol(), k.alias));
-    let why = match (&k.blocked, &k.create) {
-        (Some(b), _) => format!("{}: {}", b.label(), b.message),
-        (None, Some(_)) => "not present; a symmetric encryption key, then its alias".into(),
-        (None, None) => "present, used as is".into(),
-    };
+    let why = key_reason(k);
     let _ = writeln!(out, "  {head}  {}", paint.dim(&format!("({why})")));
     let detail = "      ";
     if let Some(arn) = &k.arn {
@@ -664,11 +928,15 @@ mod tests {
     }
 
     const PLAIN: HumanOptions = HumanOptions {
-        verbose: false,
+        detail: Detail::Normal,
         color: false,
     };
     const VERBOSE: HumanOptions = HumanOptions {
-        verbose: true,
+        detail: Detail::Verbose,
+        color: false,
+    };
+    const QUIET: HumanOptions = HumanOptions {
+        detail: Detail::Quiet,
         color: false,
     };
 
@@ -732,11 +1000,156 @@ mod tests {
     #[test]
     fn legend_lists_only_present_actions() {
         let text = human(&full_plan(), &PLAIN);
+        for absent in ["update policy", "over quota"] {
+            assert!(!text.contains(absent), "{absent} does not occur: {text}");
+        }
         assert!(
-            !text.contains("= unchanged"),
-            "unchanged is not listed, so not in the legend"
+            text.contains("  = unchanged\n"),
+            "counted, so in the legend"
         );
-        assert!(human(&full_plan(), &VERBOSE).contains("  = unchanged\n"));
+        let quiet = human(&full_plan(), &QUIET);
+        assert!(!quiet.contains("symbols"), "{quiet}");
+    }
+
+    /// An organisation's worth: a target that cannot be read (12 domains and a key), one that
+    /// would exceed its quota (4 creates), one with a change, `unchanged` targets with every
+    /// domain as the manifest says, and `suspended` accounts the selectors reached.
+    fn scale_plan(unchanged: usize, suspended: usize) -> Plan {
+        use crate::resolve::DesiredKey;
+        let e1 = "us-east-1";
+        let mut domains = Vec::new();
+        let mut targets = vec![target(A, Some("platform"), e1), target(LOCKED, None, e1)];
+        let mut state = LiveState::default();
+        for i in 0..12 {
+            domains.push(want(LOCKED, e1, &format!("locked-{i:02}"), None));
+        }
+        state.unreachable.insert(
+            TargetKey::new(LOCKED, e1),
+            Blocked {
+                kind: ErrorKind::AccessDenied,
+                code: Some("AccessDenied".into()),
+                message: "sts:AssumeRole: User is not authorized to assume the role".into(),
+                next: None,
+            },
+        );
+        let full = "333344445555";
+        targets.push(target(full, Some("crowded"), e1));
+        for i in 0..4 {
+            domains.push(want(full, e1, &format!("new-{i}"), None));
+        }
+        let crowded: Vec<_> = (0..8)
+            .map(|i| live(full, e1, &format!("old-{i}"), &managed(full, e1), &[]))
+            .collect();
+        state.targets.insert(
+            TargetKey::new(full, e1),
+            LiveTarget {
+                domains: crowded.into_iter().collect(),
+                managed_key: Some(managed(full, e1)),
+                ..LiveTarget::default()
+            },
+        );
+        domains.push(want(A, e1, "acme-new", None));
+        state.targets.insert(
+            TargetKey::new(A, e1),
+            LiveTarget {
+                managed_key: Some(managed(A, e1)),
+                ..LiveTarget::default()
+            },
+        );
+        for t in 0..unchanged {
+            let account = format!("5000000{t:05}");
+            targets.push(target(&account, Some(&format!("team-{t}")), e1));
+            let mut here = Vec::new();
+            for name in ["pkgs", "mirror"] {
+                domains.push(want(&account, e1, name, None));
+                here.push(live(&account, e1, name, &managed(&account, e1), &[]));
+            }
+            state.targets.insert(
+                TargetKey::new(account.as_str(), e1),
+                LiveTarget {
+                    domains: here.into_iter().collect(),
+                    managed_key: Some(managed(&account, e1)),
+                    ..LiveTarget::default()
+                },
+            );
+        }
+        let skipped = (0..suspended)
+            .map(|i| crate::model::SkippedAccount {
+                account: format!("3000000000{i:02}").as_str().into(),
+                name: format!("sandbox-{i}"),
+                state: "SUSPENDED".into(),
+            })
+            .collect();
+        let resolved = Resolved {
+            targets,
+            domains,
+            skipped,
+            keys: vec![DesiredKey {
+                target: TargetKey::new(LOCKED, e1),
+                alias: "alias/codeartifact".into(),
+                description: None,
+                tags: Default::default(),
+                line: 3,
+            }],
+            ..Resolved::default()
+        };
+        let mut plan = diff("domains.yaml", "sha256:0", &resolved, &state);
+        crate::plan::quota::enforce(&mut plan, &state, 10);
+        plan
+    }
+
+    #[test]
+    fn human_at_scale() {
+        let plan = scale_plan(3, 4);
+        insta::assert_snapshot!("human_at_scale", human(&plan, &PLAIN));
+        insta::assert_snapshot!("human_at_scale_quiet", human(&plan, &QUIET));
+        let verbose = human(&plan, &VERBOSE);
+        for unfolded in [
+            "  × locked-11  (AccessDenied: sts:AssumeRole",
+            "  × key alias/codeartifact  (AccessDenied",
+            "  # new-3  (8 there + 4 to create would exceed the quota of 10)",
+            "  = pkgs\n",
+            "  - sandbox-3 (300000000003): SUSPENDED",
+        ] {
+            assert!(verbose.contains(unfolded), "{unfolded}\n{verbose}");
+        }
+    }
+
+    #[test]
+    fn many_unchanged_targets_read_as_one_line() {
+        let plan = scale_plan(LIST_AT_MOST + 1, 0);
+        let text = human(&plan, &PLAIN);
+        assert!(
+            text.contains(
+                "\n= 21 targets with every domain unchanged (42 domains; -v lists them)\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("team-3"), "{text}");
+        let listed = human(&scale_plan(LIST_AT_MOST, 0), &PLAIN);
+        assert_eq!(
+            listed.matches("= 2 unchanged").count(),
+            LIST_AT_MOST,
+            "{listed}"
+        );
+    }
+
+    #[test]
+    fn two_held_back_for_one_reason_are_still_two_lines() {
+        let mut plan = scale_plan(0, 2);
+        plan.entries.retain(|e| {
+            e.address.account != LOCKED
+                || ["locked-00", "locked-01"].contains(&e.address.name.as_str())
+        });
+        plan.keys.clear();
+        let text = human(&plan, &PLAIN);
+        assert!(text.contains("  × locked-00  (AccessDenied"), "{text}");
+        assert!(text.contains("  × locked-01  (AccessDenied"), "{text}");
+        assert!(
+            text.contains("  - sandbox-1 (300000000001): SUSPENDED"),
+            "{text}"
+        );
+        assert!(text.contains("2 accounts skipped"), "{text}");
     }
 
     #[test]
@@ -746,7 +1159,7 @@ mod tests {
         let coloured = human(
             &plan,
             &HumanOptions {
-                verbose: false,
+                detail: Detail::Normal,
                 color: true,
             },
         );

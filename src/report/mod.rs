@@ -10,4 +10,4 @@ pub mod render;
 pub mod since_plan;
 pub mod status;
 
-pub use model::{Report, Summary};
+pub use model::{REPORT_FORMAT, Report, ReportTarget, Summary};

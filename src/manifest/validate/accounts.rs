@@ -120,7 +120,7 @@ impl<'a> Validator<'a> {
                             value_node.span.clone(),
                             match bad_char {
                                 Some(c) => format!("`{}` is not allowed", c.escape_debug()),
-                                None => format!("{len} characters"),
+                                None => crate::text::plural(len, "character", "characters"),
                             },
                         )
                         .help(format!(

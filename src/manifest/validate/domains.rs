@@ -13,6 +13,7 @@ use crate::manifest::node::Node;
 use crate::manifest::schema::Fields;
 use crate::manifest::{Accounts, DesiredDomain, Placement};
 use crate::model::{Duplicate, duplicates};
+use crate::text::plural;
 
 /// Where a domain lives, and so what must be unique: the account id (`None`:
 /// the caller's, known only at run time), the Region and the name (as written, borrowed
@@ -125,11 +126,11 @@ impl<'a> Validator<'a> {
                 if tags.len() > MAX_TAGS {
                     let p = self
                         .problem("manifest::too_many_tags", format!("{who} has {} tags after merging `defaults.tags`", tags.len()))
-                        .label(tags_key.span.clone(), format!("{own_count} tags here, {} in total with the defaults", tags.len()))
+                        .label(tags_key.span.clone(), format!("{} here, {} in total with the defaults", plural(own_count, "tag", "tags"), tags.len()))
                         .help(format!(
-                            "AWS allows at most {MAX_TAGS} user tags per domain: `defaults.tags` contributes {}, remove {} tag(s)",
+                            "AWS allows at most {MAX_TAGS} user tags per domain: `defaults.tags` contributes {}, remove {}",
                             defaults.tags.len(),
-                            tags.len() - MAX_TAGS
+                            plural(tags.len() - MAX_TAGS, "tag", "tags")
                         ));
                     self.push(p);
                 }

@@ -44,7 +44,7 @@ impl Validator<'_> {
                         value_node.span.clone(),
                         match bad {
                             Some(c) => format!("`{}` is not allowed", c.escape_debug()),
-                            None => format!("{len} characters"),
+                            None => crate::text::plural(len, "character", "characters"),
                         },
                     )
                     .help(format!(
