@@ -12,8 +12,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Where AWS calls go, and how the plan and report are shown: the flags of the commands that
-/// call AWS (plan, apply), and only theirs.
+/// Where AWS calls go and as whom: the flags of the commands that call AWS (plan, apply,
+/// export), and only theirs.
 #[derive(Debug, Clone, Args)]
 pub struct SessionArgs {
     /// Run against the built-in local endpoint (state under .provision/local/): no AWS account needed.
@@ -28,33 +28,34 @@ pub struct SessionArgs {
     /// Allow an endpoint over plain HTTP on another machine (signed requests in clear text).
     #[arg(long)]
     pub allow_insecure_endpoint: bool,
-    /// Colour in the plan and report: `auto` colours a terminal unless NO_COLOR is set or
-    /// TERM=dumb; `always` and `never` decide regardless.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
     /// With --local: serve this organisation (AWS Organizations) from a YAML file, and act as its
     /// management account (see `provision emulator --help`).
     #[arg(long, value_name = "FILE", requires = "local")]
     pub organization: Option<PathBuf>,
 }
 
-/// How much is said: `-v` shows everything in the plan and report (unchanged domains, every
-/// reason unfolded), `-q` only problems and the summary, `--debug` also logs every AWS call.
+/// Colour: the flag of the commands that print a plan or a report (plan, apply, show).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Painting {
+    /// Colour in the plan and report: `auto` colours a terminal unless NO_COLOR is set or
+    /// TERM=dumb; `always` and `never` decide regardless.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// How much the plan and report say: `-v` everything (unchanged domains, every reason
+/// unfolded), `-q` only problems and the summary.
 #[derive(Debug, Clone, Copy, Default, Args)]
-pub struct Verbosity {
+pub struct Shown {
     /// Show more: every domain, unchanged ones included, and every reason unfolded (repeatable).
     #[arg(short, long, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
     /// Show less: problems and the summary only; no progress.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Log every AWS call (service, operation, account, Region, status, request id, latency) to
-    /// stderr; RUST_LOG=provision=debug does the same.
-    #[arg(long)]
-    pub debug: bool,
 }
 
-impl Verbosity {
+impl Shown {
     /// How much the plan and report say.
     pub fn detail(&self) -> crate::text::Detail {
         use crate::text::Detail;
@@ -63,6 +64,28 @@ impl Verbosity {
             (false, 0) => Detail::Normal,
             (false, _) => Detail::Verbose,
         }
+    }
+}
+
+/// What a run that calls AWS says: [`Shown`], and `--debug`, which also logs every AWS call.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct Verbosity {
+    #[command(flatten)]
+    pub shown: Shown,
+    /// Log every AWS call (service, operation, account, Region, status, request id, latency) to
+    /// stderr; RUST_LOG=provision=debug does the same.
+    #[arg(long)]
+    pub debug: bool,
+}
+
+impl Verbosity {
+    pub fn detail(&self) -> crate::text::Detail {
+        self.shown.detail()
+    }
+
+    /// `-q`: no progress either.
+    pub fn quiet(&self) -> bool {
+        self.shown.quiet
     }
 }
 
@@ -212,6 +235,8 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub engine: EngineArgs,
     #[command(flatten)]
+    pub painting: Painting,
+    #[command(flatten)]
     pub session: SessionArgs,
 }
 
@@ -250,6 +275,8 @@ pub struct ApplyArgs {
     #[command(flatten)]
     pub engine: EngineArgs,
     #[command(flatten)]
+    pub painting: Painting,
+    #[command(flatten)]
     pub session: SessionArgs,
 }
 
@@ -260,12 +287,10 @@ pub struct ShowArgs {
     /// Output format on stdout (`json` is the saved plan as `plan --format json` prints it).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Colour in the plan: `auto` colours a terminal unless NO_COLOR is set or TERM=dumb;
-    /// `always` and `never` decide regardless.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
     #[command(flatten)]
-    pub verbosity: Verbosity,
+    pub painting: Painting,
+    #[command(flatten)]
+    pub shown: Shown,
 }
 
 #[derive(Debug, Args)]

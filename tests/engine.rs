@@ -572,6 +572,28 @@ async fn color_follows_the_flag_and_the_conventions() {
     assert!(bad.stderr.contains("sometimes"), "{}", bad.stderr);
 }
 
+/// Each flag is offered only by the commands it means something to: `--color` by those that
+/// print a plan or report, `--debug` and `--local` by those that call AWS.
+#[tokio::test]
+async fn flags_are_refused_where_they_mean_nothing() {
+    let w = world(config()).await;
+    for args in [
+        vec!["export", "--region", "us-east-1", "--color", "always"],
+        vec!["show", "plan.json", "--debug"],
+        vec!["show", "plan.json", "--local"],
+        vec!["validate", "m.yaml", "--local"],
+        vec!["validate", "m.yaml", "--color", "never"],
+    ] {
+        let run = w.run(&args).await;
+        run.expect(3);
+        assert!(
+            run.stderr.contains("unexpected argument"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
 /// A path that names no file is bad input, whatever the command: exit 3, as a wrong extension is.
 #[tokio::test]
 async fn a_missing_manifest_or_plan_is_invalid_input() {

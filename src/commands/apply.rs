@@ -52,7 +52,7 @@ pub async fn run(args: ApplyArgs) -> Result<Exit, Error> {
     }
     let events = super::engine::events(args.events.as_deref(), "apply")?;
     let mut session = Session::connect(global, &args.engine, events.as_ref()).await?;
-    let color = crate::paint::enabled(global.color, std::io::stdout().is_terminal());
+    let color = crate::paint::enabled(args.painting.color, std::io::stdout().is_terminal());
     let result = run_with(&args, &mut session, saved, manifest, color, events).await;
     session.close().await;
     result
@@ -67,7 +67,7 @@ async fn run_with(
     events: Option<Arc<EventLog>>,
 ) -> Result<Exit, Error> {
     // An early error drops it, which stops it too.
-    let observing = Progress::observing(Show::pick(args.verbosity.quiet));
+    let observing = Progress::observing(Show::pick(args.verbosity.quiet()));
     // Of a saved plan: the domains whose target no longer answers (checked again below).
     let mut unreachable_now = None;
     let plan = match saved {
@@ -103,7 +103,7 @@ async fn run_with(
     let total = plan.reported().count();
     let progress = Arc::new(Progress::applying(
         total as u64,
-        Show::pick(args.verbosity.quiet),
+        Show::pick(args.verbosity.quiet()),
     ));
     let settings = Settings {
         max_failures: args.max_failures,

@@ -15,7 +15,7 @@ pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
     manifest::check_domain_quota(&manifest, args.engine.domain_quota)?;
     let events = super::engine::events(args.events.as_deref(), "plan")?;
     let mut session = Session::connect(global, &args.engine, events.as_ref()).await?;
-    let observing = Progress::observing(Show::pick(args.verbosity.quiet));
+    let observing = Progress::observing(Show::pick(args.verbosity.quiet()));
     let plan = session
         .plan(&args.manifest, &manifest, &args.filter.filter(), &observing)
         .await;
@@ -28,7 +28,7 @@ pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
             cause,
         })?;
     }
-    let color = crate::paint::enabled(global.color, std::io::stdout().is_terminal());
+    let color = crate::paint::enabled(args.painting.color, std::io::stdout().is_terminal());
     let text = match args.format {
         Format::Human => render::human(
             &plan,

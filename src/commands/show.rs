@@ -8,12 +8,12 @@ use std::io::IsTerminal;
 pub fn run(args: ShowArgs) -> Result<Exit, Error> {
     // Read as `apply PLAN.json` reads it: the same limits, the same refusals.
     let plan = crate::plan::load(&args.plan)?;
-    let color = crate::paint::enabled(args.color, std::io::stdout().is_terminal());
+    let color = crate::paint::enabled(args.painting.color, std::io::stdout().is_terminal());
     let text = match args.format {
         Format::Human => render::human(
             &plan,
             &HumanOptions {
-                detail: args.verbosity.detail(),
+                detail: args.shown.detail(),
                 color,
             },
         ),
