@@ -22,7 +22,8 @@ pub struct SessionArgs {
     /// Send every AWS call to this endpoint (as AWS_ENDPOINT_URL does).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// The caller's named profile from ~/.aws/config, as the aws CLI's --profile (wins over AWS_PROFILE).
+    /// The caller's named profile (from the AWS config or credentials file), as the aws CLI's
+    /// --profile; it wins over AWS_PROFILE.
     #[arg(long, value_name = "NAME", conflicts_with = "local")]
     pub profile: Option<String>,
     /// Allow an endpoint over plain HTTP on another machine (signed requests in clear text).
@@ -47,7 +48,8 @@ pub struct Painting {
 /// unfolded), `-q` only problems and the summary.
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct Shown {
-    /// Show more: every domain, unchanged ones included, and every reason unfolded (repeatable).
+    /// Show more: every domain, unchanged ones included, and every reason unfolded; `-vv` also
+    /// logs every AWS call, as --debug (where there are calls).
     #[arg(short, long, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
     /// Show less: problems and the summary only; no progress.
@@ -86,6 +88,11 @@ impl Verbosity {
     /// `-q`: no progress either.
     pub fn quiet(&self) -> bool {
         self.shown.quiet
+    }
+
+    /// `--debug`, or `-vv`: every AWS call logged.
+    pub fn logs_calls(&self) -> bool {
+        self.debug || self.shown.verbose >= 2
     }
 }
 
@@ -155,6 +162,12 @@ pub struct ExportArgs {
     /// Write here; the extension (.yaml, .yml, .toml) picks the format. Default: YAML on stdout.
     #[arg(long, short, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Log every AWS call to stderr, as plan's --debug (RUST_LOG too).
+    #[arg(long)]
+    pub debug: bool,
+    /// No progress on stderr (it shows the accounts and Regions read of the total).
+    #[arg(short, long)]
+    pub quiet: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
     #[command(flatten)]
@@ -221,7 +234,8 @@ pub struct PlanArgs {
     /// Save the plan as JSON, to apply it exactly later (`provision apply PLAN`).
     #[arg(long, value_name = "PLAN")]
     pub out: Option<PathBuf>,
-    /// Exit 0 when there is nothing to change, 2 when there are changes, 1 on error.
+    /// Exit 0 when there is nothing to change, 2 when there are changes (1 on a failure, 3 on
+    /// invalid input, as without it).
     #[arg(long)]
     pub detailed_exitcode: bool,
     #[command(flatten)]

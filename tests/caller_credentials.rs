@@ -141,3 +141,26 @@ async fn no_credentials_at_all_fail_once_with_where_they_come_from() {
     assert!(!run.stdout.contains('×'), "{}", run.stdout);
     assert_eq!(requests(&w.url()).await, 0, "nothing was sent");
 }
+
+#[tokio::test]
+async fn a_config_file_that_cannot_be_parsed_is_the_sdks_to_report_not_an_unknown_profile() {
+    let w = world(config()).await;
+    let manifest = w.write("m.yaml", MANIFEST);
+    let config_file = w.write("aws-config", "garbage line here\n");
+    let credentials = w.write(
+        "aws-credentials",
+        "[ok]\naws_access_key_id = 444455556666\naws_secret_access_key = test\n",
+    );
+    let mut cmd = provision();
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config_file)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .args(["plan", "--profile", "ok", "--endpoint-url", &w.url()])
+        .arg(&manifest);
+    let run = Run::of(cmd).await;
+    run.expect(1);
+    let said = flat(&run.stderr);
+    assert!(!said.contains("is not defined"), "{said}");
+    assert!(said.contains("could not parse profile file"), "{said}");
+}

@@ -289,10 +289,19 @@ async fn debug_logs_every_call_with_its_fields_and_no_secret() {
         run.stderr
     );
 
-    // Nothing is logged by default.
+    // Nothing is logged by default, nor with one -v; -vv logs as --debug does.
     let run = run_with_session(&w, &["plan", m], None).await;
     run.expect(0);
     assert!(!run.stderr.contains("provision::call"), "{}", run.stderr);
+    let run = run_with_session(&w, &["plan", m, "-v"], None).await;
+    assert!(!run.stderr.contains("provision::call"), "{}", run.stderr);
+    let run = run_with_session(&w, &["plan", m, "-vv"], None).await;
+    run.expect(0);
+    assert!(
+        run.stderr.contains("operation=ListDomains"),
+        "{}",
+        run.stderr
+    );
 
     // RUST_LOG alone turns it on, and can ask for everything (the SDK's own logs included):
     // still no secret.

@@ -65,7 +65,11 @@ pub async fn apply(
     interrupt: &Interrupt,
 ) -> Applied {
     let started = Instant::now();
-    let changing = plan.reported().filter(|e| e.has_changes()).count();
+    // What the tolerance is a share of: the domains this run changes (retired ones only with --prune).
+    let changing = plan
+        .reported()
+        .filter(|e| e.has_changes() && (settings.prune || e.action() != Action::Delete))
+        .count();
     let run = Run {
         env,
         events,

@@ -33,14 +33,14 @@ pub fn chosen(flag: Option<&str>) -> Option<Chosen> {
 }
 
 /// The profile names in `~/.aws/config` and `~/.aws/credentials` (or the files
-/// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` name). Missing files define none; a file
-/// that cannot be parsed is the SDK's to report, so it counts as defining none too.
-pub async fn defined() -> BTreeSet<String> {
+/// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` name); missing files define none. `None`
+/// when a file cannot be parsed: which profiles it defines is then unknown, and the SDK reports
+/// the file itself when it reads it.
+pub async fn defined() -> Option<BTreeSet<String>> {
     let loaded =
         aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
             .await;
-    match loaded {
-        Ok(set) => set.profiles().map(str::to_string).collect(),
-        Err(_) => BTreeSet::new(),
-    }
+    loaded
+        .ok()
+        .map(|set| set.profiles().map(str::to_string).collect())
 }

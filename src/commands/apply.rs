@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub async fn run(args: ApplyArgs) -> Result<Exit, Error> {
-    super::log::init(args.verbosity.debug);
+    super::log::init(args.verbosity.logs_calls());
     let global = &args.session;
     // Everything that can be checked without a network call is checked first. A saved plan
     // brings its manifest back: the plan is applied only if the manifest still produces it.

@@ -6,11 +6,13 @@ use crate::cli::ExportArgs;
 use crate::export::{self, ExportError};
 use crate::manifest::{Format, regions};
 use crate::model::{Target, TargetCredentials};
+use crate::report::progress::{Progress, Show};
 use crate::resolve::{caller_identity, credentials};
 use crate::text::plural;
 use crate::{Error, Exit, observe, output};
 
 pub async fn run(args: ExportArgs) -> Result<Exit, Error> {
+    super::log::init(args.debug);
     let format = check(&args)?;
     if let Some(out) = &args.out {
         output::check_writable(out).map_err(|cause| Error::Write {
@@ -101,14 +103,17 @@ async fn export_with(
     targets.sort();
     targets.dedup();
     session.env.connect(&targets).await;
-    let live = observe::inventory(&session.env, &targets).await?;
+    // An early error drops it, which stops it too.
+    let reading = Progress::observing(Show::pick(args.quiet));
+    let live = observe::inventory(&session.env, &targets, &reading).await?;
+    reading.finish();
     for (key, blocked) in &live.unreachable {
         output::stderr(
             &format!("× {key}: {}: {}\n", blocked.label(), blocked.message),
             false,
         );
     }
-    let exported = export::build(&targets, &live, args.accounts.is_empty());
+    let exported = export::build(&targets, &live);
     for note in &exported.left_out {
         output::stderr(&format!("! {note}\n"), false);
     }

@@ -9,7 +9,7 @@ use crate::{Error, Exit, manifest, output};
 use std::io::IsTerminal;
 
 pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
-    super::log::init(args.verbosity.debug);
+    super::log::init(args.verbosity.logs_calls());
     let global = &args.session;
     let manifest = manifest::load(&args.manifest)?;
     manifest::check_domain_quota(&manifest, args.engine.domain_quota)?;

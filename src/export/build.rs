@@ -2,7 +2,7 @@
 //! every domain shares into `defaults`, naming role accounts.
 
 use crate::manifest::{RawAccount, RawDefaults, RawDomain, RawManifest, RawPolicy};
-use crate::model::{Target, TargetCredentials};
+use crate::model::{Target, TargetCredentials, is_reserved_tag};
 use crate::observe::LiveState;
 use std::collections::BTreeMap;
 
@@ -24,9 +24,10 @@ struct Shape {
     policy: Option<String>,
 }
 
-/// The manifest of every live domain of `targets`. `caller_only`: the targets are the caller's
-/// own account, so domains name no account (as a manifest for one account would).
-pub fn build(targets: &[Target], live: &LiveState, caller_only: bool) -> Exported {
+/// The manifest of every live domain of `targets`. Every domain names its account, even the
+/// caller's own (by id): a manifest that named none would act in whatever account the next
+/// run's credentials belong to, and the identity check could not tell.
+pub fn build(targets: &[Target], live: &LiveState) -> Exported {
     let mut accounts = BTreeMap::new();
     let mut left_out = Vec::new();
     // Shape → its Regions; a BTreeMap keeps the output in (account, name) order.
@@ -36,7 +37,7 @@ pub fn build(targets: &[Target], live: &LiveState, caller_only: bool) -> Exporte
         let Some(target) = live.targets.get(&t.key()) else {
             continue;
         };
-        let account = (!caller_only).then(|| account_ref(t, &mut accounts));
+        let account = Some(account_ref(t, &mut accounts));
         for (name, d) in &target.domains {
             let managed = target.managed_key.as_deref() == Some(d.encryption_key.as_str());
             let key = (!managed && !d.encryption_key.is_empty()).then(|| d.encryption_key.clone());
@@ -57,7 +58,14 @@ pub fn build(targets: &[Target], live: &LiveState, caller_only: bool) -> Exporte
                 account: account.clone(),
                 name: name.clone(),
                 key,
-                tags: d.tags.clone().into_iter().collect(),
+                // `aws:` tags are AWS's (CloudFormation's, say): no manifest may name them, and
+                // a plan never touches them.
+                tags: d
+                    .tags
+                    .iter()
+                    .filter(|(k, _)| !is_reserved_tag(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 policy,
             };
             shapes.entry(shape).or_default().push(t.region.to_string());
@@ -195,5 +203,79 @@ fn lift(
         ownership: None,
         keys: None,
         domains,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::{LiveDomain, LiveTarget};
+
+    fn live(domains: &[(&str, &[(&str, &str)])]) -> (Vec<Target>, LiveState) {
+        let t = Target {
+            account: "123456789012".into(),
+            account_name: None,
+            region: "us-east-1".into(),
+            credentials: TargetCredentials::Caller,
+        };
+        let mut target = LiveTarget {
+            managed_key: Some("arn:aws:kms:us-east-1:123456789012:key/managed".into()),
+            ..LiveTarget::default()
+        };
+        for (name, tags) in domains {
+            target.domains.insert(
+                name.to_string(),
+                LiveDomain {
+                    arn: format!("arn:aws:codeartifact:us-east-1:123456789012:domain/{name}"),
+                    encryption_key: "arn:aws:kms:us-east-1:123456789012:key/managed".into(),
+                    tags: tags
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                    policy: None,
+                },
+            );
+        }
+        let mut state = LiveState::default();
+        state.targets.insert(t.key(), target);
+        (vec![t], state)
+    }
+
+    #[test]
+    fn the_account_is_always_named_and_aws_tags_are_left_out() {
+        let (targets, state) = live(&[(
+            "built",
+            &[("aws:cloudformation:stack-name", "s"), ("team", "x")],
+        )]);
+        let out = build(&targets, &state);
+        let defaults = out.manifest.defaults.expect("defaults");
+        assert_eq!(defaults.account.as_deref(), Some("123456789012"));
+        assert_eq!(defaults.region.as_deref(), Some("us-east-1"));
+        let tags = out.manifest.domains[0].tags.clone().unwrap_or_default();
+        assert_eq!(tags.keys().collect::<Vec<_>>(), ["team"]);
+        assert_eq!(
+            out.manifest.domains[0].encryption_key, None,
+            "the managed key"
+        );
+    }
+
+    #[test]
+    fn tags_every_domain_shares_are_lifted_into_defaults() {
+        let (targets, state) = live(&[
+            ("a", &[("managed-by", "provision"), ("team", "x")]),
+            ("b", &[("managed-by", "provision"), ("team", "y")]),
+        ]);
+        let out = build(&targets, &state);
+        let defaults = out.manifest.defaults.expect("defaults");
+        let shared = defaults.tags.unwrap_or_default();
+        assert_eq!(
+            shared.get("managed-by").map(String::as_str),
+            Some("provision")
+        );
+        assert!(!shared.contains_key("team"));
+        for d in &out.manifest.domains {
+            let own = d.tags.clone().unwrap_or_default();
+            assert_eq!(own.keys().collect::<Vec<_>>(), ["team"], "{}", d.name);
+        }
     }
 }

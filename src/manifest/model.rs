@@ -35,10 +35,11 @@ pub struct RawManifest {
     /// delegated administrator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<RawOrganization>,
-    /// The tag that marks a domain as this manifest's, one `KEY: VALUE` (e.g.
-    /// `managed-by: provision`): every domain the manifest names carries it, and a live domain
-    /// that carries it but is no longer named is planned for deletion (`- delete`), deleted only
-    /// by `apply --prune`. A domain without it is never deleted.
+    /// The tag that marks a domain as this manifest's, one `KEY: VALUE` whose value no other
+    /// manifest uses (e.g. `provision/manifest: platform-domains`): every domain the manifest
+    /// names carries it, and a live domain in its accounts and Regions that carries it but is not
+    /// named is planned for deletion (`- delete`), deleted only by `apply --prune`. A domain
+    /// without it is never deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "ownership_schema")]
     pub ownership: Option<BTreeMap<String, String>>,

@@ -813,6 +813,17 @@ fn ownership_is_one_tag_under_the_tag_rules() {
     let reserved = "version: 1\nownership: { \"aws:x\": b }\ndefaults: { region: us-east-1 }\ndomains:\n  - name: ab\n";
     let (code, _, _) = only(yaml(reserved), reserved);
     assert_eq!(code, "manifest::reserved_tag_prefix");
+    for value in ["\"\"", "\"${account.name}\""] {
+        let src = format!(
+            "version: 1\nownership: {{ owner: {value} }}\ndefaults: {{ region: us-east-1 }}\ndomains:\n  - name: ab\n"
+        );
+        let (code, label, _) = only(yaml(&src), &src);
+        assert_eq!(
+            (code.as_str(), label.as_str()),
+            ("manifest::ownership", "ownership"),
+            "{value}"
+        );
+    }
 }
 
 #[test]

@@ -20,7 +20,7 @@ pub enum TargetProblem {
     #[diagnostic(
         code(provision::wrong_account),
         help(
-            "check the role_arn or profile given for this account in the manifest; provision refuses to act in an account it was not told about"
+            "check the role_arn or profile given for this account in the manifest (for export: pass --role-name to reach other accounts than the caller's); provision refuses to act in an account it was not told about"
         )
     )]
     WrongAccount { target: TargetKey, actual: String },

@@ -6,7 +6,7 @@ use super::keys::describe_key;
 use super::live::{LiveState, LiveTarget};
 use super::policy::get_policy;
 use super::target::{list_domains, list_tags};
-use super::{TargetProblem, no_client, unreachable};
+use super::{TargetProblem, Watch, no_client, unreachable};
 use crate::aws::Clients;
 use crate::call::{Environment, pool};
 use crate::model::{MANAGED_KEY_ALIAS, Target};
@@ -14,16 +14,21 @@ use futures::future::join_all;
 
 /// Every domain of every target. A target that cannot be read is `unreachable`, as in a plan;
 /// credentials that answer for another account are an error for that target too.
+/// `watch` hears how it goes.
 pub async fn inventory(
     env: &Environment,
     targets: &[Target],
+    watch: &dyn Watch,
 ) -> Result<LiveState, super::ObserveError> {
+    watch.begin(targets.len());
     let identities = Identities::default();
     let results = pool::bounded(targets, env.concurrency, |t| async {
-        match env.clients(&t.key()) {
+        let result = match env.clients(&t.key()) {
             Ok(clients) => whole_target(env, &identities, clients, t).await,
             Err(error) => Err(no_client(t, error)),
-        }
+        };
+        watch.observed(&t.key());
+        result
     })
     .await;
     let mut live = LiveState::default();

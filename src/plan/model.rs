@@ -296,7 +296,7 @@ impl Action {
             Action::UpdateTags => "update tags",
             Action::UpdatePolicy => "update policy",
             Action::Delete => {
-                "delete (carries the ownership tag, no longer in the manifest; only apply --prune deletes)"
+                "delete (carries the ownership tag, not in this manifest; only apply --prune deletes)"
             }
             Action::Unchanged => "unchanged",
             Action::Drift => "drift (encryption key differs; reported, never changed)",

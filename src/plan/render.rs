@@ -407,7 +407,7 @@ fn reason(entry: &Entry) -> String {
             Step::Create { .. } => return "not present".into(),
             Step::Delete { tag, value } => {
                 return format!(
-                    "carries {tag}={value}, no longer in the manifest; apply --prune deletes it"
+                    "carries {tag}={value}, not in this manifest; apply --prune deletes it"
                 );
             }
             Step::SetTags { tags } => set += tags.len(),

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 /// The outcome as people read it: the JSON key with spaces (and, for domains kept, why).
 fn label(o: Outcome) -> String {
     match o {
-        Outcome::Kept => "kept (apply --prune deletes them)".to_owned(),
+        Outcome::Kept => "kept (without --prune)".to_owned(),
         _ => o.key().replace('_', " "),
     }
 }

@@ -102,11 +102,12 @@ async fn check_with(
     if let Some(c) = &caller {
         named.insert(0, (c.name.clone(), c.from.to_string()));
     }
-    if !named.is_empty() {
-        let defined = profiles::defined().await;
-        if let Some((name, from)) = named.into_iter().find(|(n, _)| !defined.contains(n)) {
-            return Err(unknown(name, from, &defined));
-        }
+    // A file that cannot be parsed leaves the profiles unknown: nothing is refused on a guess.
+    if !named.is_empty()
+        && let Some(defined) = profiles::defined().await
+        && let Some((name, from)) = named.into_iter().find(|(n, _)| !defined.contains(n))
+    {
+        return Err(unknown(name, from, &defined));
     }
     if caller_chain {
         let probe = tokio::time::timeout(PROBE_TIMEOUT, connection.probe_caller(region)).await;
@@ -142,8 +143,9 @@ fn unknown(name: String, from: String, defined: &BTreeSet<String>) -> Credential
     }
 }
 
-/// Whether any target is reached with the caller's own chain: directly, or as the base an
-/// AssumeRole is made from. Only a manifest whose every account names a profile does without.
+/// Whether the caller's own chain is used: for a target directly, as the base an AssumeRole is
+/// made from, or to ask AWS Organizations. Only a manifest whose every account names a profile,
+/// and that shares nothing with the organisation, does without.
 pub fn uses_caller_chain(manifest: &Manifest) -> bool {
     let by_name = |name: &str| {
         manifest
@@ -152,7 +154,9 @@ pub fn uses_caller_chain(manifest: &Manifest) -> bool {
             .find(|a| a.name == name)
             .is_none_or(|a| !matches!(a.credentials, Credentials::Profile(_)))
     };
+    // Discovery and the organisation's id (`share_with_organization`) are asked as the caller.
     manifest.organization.is_some()
+        || super::needs_organization(manifest)
         || manifest.placements().any(|p| match &p.accounts {
             Accounts::Listed(list) => list.iter().any(|a| match a {
                 AccountRef::Caller | AccountRef::Id(_) => true,

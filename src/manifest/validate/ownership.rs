@@ -19,6 +19,20 @@ impl Validator<'_> {
             self.push(p);
             return None;
         }
-        tags.into_iter().next()
+        let (tag, value) = tags.into_iter().next()?;
+        // The tag is written as is on every domain and compared as is: a value AWS would refuse
+        // in a tag (`$`, `{`, `}`) or an empty one cannot mark anything.
+        if value.is_empty() || value.contains("${") {
+            let p = self
+                .problem(
+                    "manifest::ownership",
+                    format!("the ownership tag `{tag}` needs a plain, non-empty value"),
+                )
+                .label(key.span.clone(), "a plain value")
+                .help("no placeholders here: one value for the whole manifest, unique to it, e.g. `provision/manifest: platform-domains`");
+            self.push(p);
+            return None;
+        }
+        Some((tag, value))
     }
 }
