@@ -23,9 +23,10 @@ pub fn chosen(flag: Option<&str>) -> Option<Chosen> {
             from: "--profile",
         });
     }
+    // `AWS_PROFILE=default` names what the SDK uses anyway, which may rightly not exist.
     std::env::var("AWS_PROFILE")
         .ok()
-        .filter(|p| !p.is_empty())
+        .filter(|p| !p.is_empty() && p != "default")
         .map(|name| Chosen {
             name,
             from: "AWS_PROFILE",
