@@ -69,8 +69,9 @@ impl Shown {
     }
 }
 
-/// What a run that calls AWS says: [`Shown`], and `--debug`, which also logs every AWS call.
-#[derive(Debug, Clone, Copy, Default, Args)]
+/// What a run that calls AWS says: [`Shown`], `--debug`, which also logs every AWS call, and
+/// `--events`, the same for machines.
+#[derive(Debug, Clone, Default, Args)]
 pub struct Verbosity {
     #[command(flatten)]
     pub shown: Shown,
@@ -78,6 +79,10 @@ pub struct Verbosity {
     /// stderr; RUST_LOG=provision=debug does the same.
     #[arg(long)]
     pub debug: bool,
+    /// Write JSON Lines to PATH as the run goes: one event per AWS call and per domain outcome
+    /// (format provision-events/1, schemas/events.schema.json).
+    #[arg(long, value_name = "PATH")]
+    pub events: Option<PathBuf>,
 }
 
 impl Verbosity {
@@ -242,10 +247,6 @@ pub struct PlanArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub verbosity: Verbosity,
-    /// Write JSON Lines to PATH as the run goes: one event per AWS call and per domain outcome
-    /// (format provision-events/1, schemas/events.schema.json).
-    #[arg(long, value_name = "PATH")]
-    pub events: Option<PathBuf>,
     #[command(flatten)]
     pub engine: EngineArgs,
     #[command(flatten)]
@@ -272,10 +273,6 @@ pub struct ApplyArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub verbosity: Verbosity,
-    /// Write JSON Lines to PATH as the run goes: one event per AWS call and per domain outcome
-    /// (format provision-events/1, schemas/events.schema.json).
-    #[arg(long, value_name = "PATH")]
-    pub events: Option<PathBuf>,
     /// Stop starting new work once more than N (or N% of the) domains have failed; the rest are skipped.
     #[arg(long, value_name = "N|N%")]
     pub max_failures: Option<crate::call::breaker::MaxFailures>,

@@ -50,7 +50,7 @@ pub async fn run(args: ApplyArgs) -> Result<Exit, Error> {
             cause,
         })?;
     }
-    let events = super::engine::events(args.events.as_deref(), "apply")?;
+    let events = super::engine::events(args.verbosity.events.as_deref(), "apply")?;
     let mut session = Session::connect(global, &args.engine, events.as_ref()).await?;
     let color = crate::paint::enabled(args.painting.color, std::io::stdout().is_terminal());
     let result = run_with(&args, &mut session, saved, manifest, color, events).await;

@@ -13,7 +13,7 @@ pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
     let global = &args.session;
     let manifest = manifest::load(&args.manifest)?;
     manifest::check_domain_quota(&manifest, args.engine.domain_quota)?;
-    let events = super::engine::events(args.events.as_deref(), "plan")?;
+    let events = super::engine::events(args.verbosity.events.as_deref(), "plan")?;
     let mut session = Session::connect(global, &args.engine, events.as_ref()).await?;
     let observing = Progress::observing(Show::pick(args.verbosity.quiet()));
     let plan = session

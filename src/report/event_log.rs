@@ -5,7 +5,6 @@ use super::events::{Call, Domain, Event, Format, Line};
 use crate::apply::{DomainReport, Events};
 use crate::call::{Attempt, Observer};
 use crate::output::LineFile;
-use aws_sdk_codeartifact::primitives::{DateTime, DateTimeFormat};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
@@ -53,11 +52,9 @@ fn to_line(event: Event) -> String {
     serde_json::to_string(&line).unwrap_or_default()
 }
 
-/// RFC 3339 in UTC, to the millisecond or finer.
+/// RFC 3339 in UTC to the millisecond, as the report writes its times.
 fn now() -> String {
-    DateTime::from(SystemTime::now())
-        .fmt(DateTimeFormat::DateTime)
-        .unwrap_or_default()
+    super::model::utc(SystemTime::now())
 }
 
 impl Observer for EventLog {
