@@ -115,7 +115,7 @@ def written(tmp_path_factory):
 def test_the_schemas_are_valid_and_name_their_format():
     for schema in (PLAN_SCHEMA, REPORT_SCHEMA):
         validator(schema)
-    assert PLAN_SCHEMA["properties"]["format"]["const"] == "provision-plan/3"
+    assert PLAN_SCHEMA["properties"]["format"]["const"] == "provision-plan/4"
     assert REPORT_SCHEMA["properties"]["format"]["const"] == "provision-report/1"
 
 
@@ -199,3 +199,56 @@ def test_a_report_may_carry_fields_a_later_minor_change_adds(written):
     report = copy.deepcopy(written["report.json"])
     report["added_later"] = {"anything": True}
     assert errors(REPORT_SCHEMA, report) == []
+
+
+# Prune, an unusable key and a filter: the entries and outcomes the first manifests cannot make.
+OWNED_BEFORE = """\
+version: 1
+ownership: { provision/manifest: formats }
+defaults: { region: us-east-1 }
+domains:
+  - { name: kept-one }
+  - { name: retired-one }
+"""
+
+OWNED_AFTER = """\
+version: 1
+ownership: { provision/manifest: formats }
+defaults: { region: us-east-1 }
+domains:
+  - { name: kept-one }
+  - { name: keyless, encryption_key: alias/missing }
+"""
+
+
+@pytest.fixture(scope="module")
+def pruned(tmp_path_factory):
+    """{name: document} of a plan that deletes and holds a domain back, its report, a filtered plan."""
+    cwd = tmp_path_factory.mktemp("pruned")
+    (cwd / "before.yaml").write_text(OWNED_BEFORE)
+    (cwd / "after.yaml").write_text(OWNED_AFTER)
+
+    def run(*args, code):
+        proc = provision(cwd, *args)
+        assert proc.returncode == code, f"provision {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+
+    run("apply", "before.yaml", "--local", "--auto-approve", code=0)
+    # keyless names a key that does not exist: held back (exit 1), the rest planned.
+    run("plan", "after.yaml", "--local", "--out", "prune.json", code=1)
+    run("apply", "prune.json", "--local", "--auto-approve", "--prune", "--report", "pruned.json", code=1)
+    run("plan", "after.yaml", "--local", "--domain", "kept-*", "--out", "filtered.json", code=0)
+    names = ["prune.json", "pruned.json", "filtered.json"]
+    return {name: json.loads((cwd / name).read_text()) for name in names}
+
+
+def test_prune_unusable_keys_and_filters_validate(pruned):
+    for name in ("prune.json", "filtered.json"):
+        assert errors(PLAN_SCHEMA, pruned[name]) == [], name
+    assert errors(REPORT_SCHEMA, pruned["pruned.json"]) == []
+    steps = {s["step"] for e in pruned["prune.json"]["entries"] for s in e.get("steps", [])}
+    findings = {e["finding"]["finding"] for e in pruned["prune.json"]["entries"] if "finding" in e}
+    assert "delete" in steps and "unusable_key" in findings, pruned["prune.json"]
+    outcomes = {d["outcome"] for d in pruned["pruned.json"]["domains"]}
+    assert outcomes == {"unchanged", "deleted", "skipped"}, outcomes
+    filtered = pruned["filtered.json"]
+    assert filtered["filter"]["domains"] == ["kept-*"] and filtered["left_out"] == 1, filtered
