@@ -16,7 +16,7 @@ use crate::model::policy::same_policy;
 use crate::model::{MANAGED_KEY_ALIAS, TagDelta, TagSet, TagsMode, TargetKey};
 use crate::observe::{describe_key_once, list_tags_once};
 use crate::plan::diff::tag_steps;
-use crate::plan::{Action, Entry, Finding, KeyEntry, Plan, Step, StepKind};
+use crate::plan::{Entry, Finding, KeyEntry, Plan, Step, StepKind};
 use crate::text::plural;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -68,7 +68,7 @@ pub async fn apply(
     // What the tolerance is a share of: the domains this run changes (retired ones only with --prune).
     let changing = plan
         .reported()
-        .filter(|e| e.has_changes() && (settings.prune || e.action() != Action::Delete))
+        .filter(|e| e.changed_by(settings.prune))
         .count();
     let run = Run {
         env,
@@ -292,7 +292,7 @@ impl Run<'_> {
             Some(Finding::Unmanaged { .. }) => return base,
             None if e.steps.is_empty() => return base,
             // Retired, but deleting needs --prune: nothing is asked of AWS.
-            None if !self.prune && e.action() == Action::Delete => {
+            None if !e.changed_by(self.prune) => {
                 base.outcome = Outcome::Kept;
                 return base;
             }

@@ -346,6 +346,11 @@ impl Entry {
     pub fn has_changes(&self) -> bool {
         self.finding.is_none() && !self.steps.is_empty()
     }
+
+    /// Whether a run changes it: a retired domain only with `--prune` (`prune`), else it is kept.
+    pub fn changed_by(&self, prune: bool) -> bool {
+        self.has_changes() && (prune || self.action() != Action::Delete)
+    }
 }
 
 impl Plan {
@@ -368,9 +373,7 @@ impl Plan {
 
     /// Whether apply changes anything: deletions count only with `--prune`.
     pub fn changes_anything(&self, prune: bool) -> bool {
-        self.entries
-            .iter()
-            .any(|e| e.has_changes() && (prune || e.action() != Action::Delete))
+        self.entries.iter().any(|e| e.changed_by(prune))
             || self.keys.iter().any(|k| k.action() == Action::Create)
     }
 
