@@ -6,7 +6,7 @@ use super::keys::describe_key;
 use super::live::{LiveState, LiveTarget};
 use super::policy::get_policy;
 use super::target::{list_domains, list_tags};
-use super::{TargetProblem, Watch, no_client, unreachable};
+use super::{TargetProblem, Watch, no_client};
 use crate::aws::Clients;
 use crate::call::{Environment, pool};
 use crate::model::{MANAGED_KEY_ALIAS, Target};
@@ -24,34 +24,16 @@ pub async fn inventory(
     let identities = Identities::default();
     let results = pool::bounded(targets, env.concurrency, |t| async {
         let result = match env.clients(&t.key()) {
-            Ok(clients) => whole_target(env, &identities, clients, t).await,
-            Err(error) => Err(no_client(t, error)),
+            Ok(clients) => whole_target(env, &identities, clients, t)
+                .await
+                .map_err(|p| vec![p]),
+            Err(error) => Err(vec![no_client(t, error)]),
         };
         watch.observed(&t.key());
         result
     })
     .await;
-    let mut live = LiveState::default();
-    let mut problems = Vec::new();
-    // The pool keeps the input order.
-    for (t, result) in targets.iter().zip(results) {
-        match result {
-            Ok(target) => {
-                live.targets.insert(t.key(), target);
-            }
-            Err(p) => match unreachable(std::slice::from_ref(&p), t) {
-                Some(blocked) => {
-                    live.unreachable.insert(t.key(), blocked);
-                }
-                None => problems.push(p),
-            },
-        }
-    }
-    if problems.is_empty() {
-        Ok(live)
-    } else {
-        Err(super::ObserveError { problems })
-    }
+    super::gather(targets, results)
 }
 
 /// One target: identity, every page of domains and the managed key at once, then each domain's

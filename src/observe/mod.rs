@@ -53,16 +53,23 @@ pub async fn observe(
         result
     })
     .await;
+    gather(&resolved.targets, results)
+}
+
+/// Each target's observation (in `targets`' order, as the pool keeps it) into the live state.
+/// A target AWS would not let us read is unreachable, not fatal: one broken account must not
+/// hold up an organisation. A wrong account is the manifest's error, reported with the others.
+fn gather(
+    targets: &[Target],
+    results: Vec<Result<LiveTarget, Vec<TargetProblem>>>,
+) -> Result<LiveState, ObserveError> {
     let mut live = LiveState::default();
     let mut problems = Vec::new();
-    // The pool keeps the input order.
-    for (t, result) in resolved.targets.iter().zip(results) {
+    for (t, result) in targets.iter().zip(results) {
         match result {
             Ok(target) => {
                 live.targets.insert(t.key(), target);
             }
-            // A target AWS would not let us read is skipped, not fatal: one broken account must
-            // not hold up an organisation. A wrong account is the manifest's error.
             Err(p) => match unreachable(&p, t) {
                 Some(blocked) => {
                     live.unreachable.insert(t.key(), blocked);
