@@ -1,10 +1,11 @@
 //! `provision plan`: observe, diff, render; optionally save the plan for an exact apply.
 
 use super::engine::Session;
-use crate::cli::{Format, PlanArgs};
-use crate::plan::Action;
+use crate::cli::{Format, Painting, PlanArgs};
 use crate::plan::render::{self, HumanOptions};
+use crate::plan::{Action, Plan};
 use crate::report::progress::{Progress, Show};
+use crate::text::Detail;
 use crate::{Error, Exit, manifest, output};
 use std::io::IsTerminal;
 
@@ -28,18 +29,7 @@ pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
             cause,
         })?;
     }
-    let color = crate::paint::enabled(args.painting.color, std::io::stdout().is_terminal());
-    let text = match args.format {
-        Format::Human => render::human(
-            &plan,
-            &HumanOptions {
-                detail: args.verbosity.detail(),
-                color,
-            },
-        ),
-        Format::Json => render::json(&plan),
-    };
-    output::stdout(&text, color);
+    print(&plan, args.format, args.painting, args.verbosity.detail());
     let unreachable = plan.count(Action::Unreachable);
     if unreachable > 0 {
         return Err(Error::Unreachable {
@@ -67,4 +57,14 @@ pub async fn run(args: PlanArgs) -> Result<Exit, Error> {
         (true, true) => Exit::Changes,
         _ => Exit::Success,
     })
+}
+
+/// The plan on stdout as `format` says: what `plan` prints, and `show` of a saved plan.
+pub(super) fn print(plan: &Plan, format: Format, painting: Painting, detail: Detail) {
+    let color = crate::paint::enabled(painting.color, std::io::stdout().is_terminal());
+    let text = match format {
+        Format::Human => render::human(plan, &HumanOptions { detail, color }),
+        Format::Json => render::json(plan),
+    };
+    output::stdout(&text, color);
 }
