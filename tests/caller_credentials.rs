@@ -4,20 +4,12 @@
 
 mod support;
 
-use support::{Run, admin_get, config, outcomes, provision, world};
+use support::{Run, admin_get, config, flat, outcomes, provision, world};
 
 const MANIFEST: &str = "version: 1\ndefaults: { region: us-east-1 }\ndomains:\n  - name: mine\n";
 
 /// A config file with one profile whose access key id (the endpoint's convention) is an account.
 const PROFILES: &str = "[profile prod]\naws_access_key_id = 444455556666\naws_secret_access_key = test\nregion = us-east-1\n";
-
-/// The diagnostic's words with miette's wrapping and gutter taken out.
-fn flat(text: &str) -> String {
-    text.split_whitespace()
-        .filter(|w| *w != "│")
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// Requests the endpoint answered, any outcome.
 async fn requests(url: &str) -> u64 {

@@ -214,12 +214,7 @@ async fn a_stamped_name_that_breaks_the_rule_points_at_the_template_and_names_th
     let run = run_as(&w, MANAGEMENT, &["plan", "long.yaml"]).await;
     run.expect(3);
     // The message as one line (miette wraps it).
-    let flat = run
-        .stderr
-        .split_whitespace()
-        .filter(|w| *w != "│")
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = support::flat(&run.stderr);
     assert!(
         flat.contains(
             "domain name `team-1-a-very-long-suffix-that-overflows-the-limit-x` stamped for account team-1 (200000000001) in us-east-1 is invalid: it is 52 characters long"

@@ -148,12 +148,7 @@ async fn a_saved_plan_cannot_delete_under_another_tag() {
         .run(&["apply", "plan.json", "--auto-approve", "--prune"])
         .await;
     apply.expect(3);
-    let flat = apply
-        .stderr
-        .split_whitespace()
-        .filter(|w| *w != "│")
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = support::flat(&apply.stderr);
     assert!(
         flat.contains("another tag than the manifest's ownership tag"),
         "{}",

@@ -269,3 +269,12 @@ pub fn operation_outcomes(stats: &serde_json::Value, operation: &str, outcome: &
         .filter_map(|a| a["operations"][operation][outcome].as_u64())
         .sum()
 }
+
+/// A diagnostic's words on one line, without miette's wrapping and gutter: what a test can look
+/// for whatever the terminal width.
+pub fn flat(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
