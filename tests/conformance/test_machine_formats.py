@@ -91,6 +91,16 @@ def provision(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def runner(cwd: Path):
+    """`run(*args, code=N)`: provision in `cwd`, which must exit N."""
+
+    def run(*args, code):
+        proc = provision(cwd, *args)
+        assert proc.returncode == code, f"provision {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+
+    return run
+
+
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     """Plans and reports written by the binary: {name: document}."""
@@ -98,9 +108,7 @@ def written(tmp_path_factory):
     (cwd / "before.yaml").write_text(BEFORE)
     (cwd / "after.yaml").write_text(AFTER)
 
-    def run(*args, code):
-        proc = provision(cwd, *args)
-        assert proc.returncode == code, f"provision {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+    run = runner(cwd)
 
     run("apply", "before.yaml", "--local", "--auto-approve", "--report", "created.json", code=0)
     run("plan", "after.yaml", "--local", "--out", "plan.json", code=0)
@@ -228,9 +236,7 @@ def pruned(tmp_path_factory):
     (cwd / "before.yaml").write_text(OWNED_BEFORE)
     (cwd / "after.yaml").write_text(OWNED_AFTER)
 
-    def run(*args, code):
-        proc = provision(cwd, *args)
-        assert proc.returncode == code, f"provision {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+    run = runner(cwd)
 
     run("apply", "before.yaml", "--local", "--auto-approve", code=0)
     # keyless names a key that does not exist: held back (exit 1), the rest planned.
