@@ -182,3 +182,20 @@ async fn a_filtered_plan_never_takes_the_manifests_other_domains_for_retired_one
     left.sort();
     assert_eq!(left, ["busy", "keep", "retire", "theirs"]);
 }
+
+#[tokio::test]
+async fn the_ownership_tag_wins_over_a_domains_own_value_for_its_key() {
+    let w = world(config()).await;
+    let m = w.write(
+        "m.yaml",
+        "version: 1\nownership: { managed-by: provision }\ndefaults: { region: us-east-1, tags: { managed-by: terraform } }\ndomains:\n  - { name: claimed, tags: { managed-by: someone } }\n",
+    );
+    let plan = w
+        .run(&["plan", m.to_str().unwrap_or_default(), "--format", "json"])
+        .await;
+    plan.expect(0);
+    let plan: serde_json::Value = serde_json::from_str(&plan.stdout).expect("a JSON plan");
+    let create = &plan["entries"][0]["steps"][0];
+    assert_eq!(create["step"], "create", "{plan}");
+    assert_eq!(create["tags"]["managed-by"], "provision", "{plan}");
+}
