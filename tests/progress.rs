@@ -87,7 +87,12 @@ async fn a_quick_run_writes_no_status_line() {
 /// Run the binary with stdin, stdout and stderr on a pseudo terminal of 120 columns (TERM as
 /// given): its exit code and everything it drew.
 async fn on_a_terminal(w: &World, args: &[&str], term: &str) -> (i32, String) {
-    use std::io::Read;
+    answering(w, args, term, "").await
+}
+
+/// The same, with `typed` typed on the terminal (the answer to a question it will ask).
+async fn answering(w: &World, args: &[&str], term: &str, typed: &str) -> (i32, String) {
+    use std::io::{Read, Write};
     use std::os::fd::{FromRawFd, OwnedFd};
     let (mut master, mut slave) = (0, 0);
     let size = libc::winsize {
@@ -121,8 +126,12 @@ async fn on_a_terminal(w: &World, args: &[&str], term: &str) -> (i32, String) {
     let mut child = cmd.spawn().expect("spawn provision");
     // The terminal ends when its last user does: the child, not this process.
     drop(cmd);
+    let mut master = std::fs::File::from(master);
+    // The terminal keeps what is typed until the binary reads its line.
+    master
+        .write_all(typed.as_bytes())
+        .expect("type on the terminal");
     let reader = std::thread::spawn(move || {
-        let mut master = std::fs::File::from(master);
         let mut out = Vec::new();
         let mut buf = [0u8; 4096];
         // Linux answers EIO once the other side is closed.
@@ -200,4 +209,37 @@ async fn without_a_terminal_a_slow_plan_says_how_many_targets_are_observed() {
             "{line}"
         );
     }
+}
+
+/// Apply on a terminal asks before changing anything, and a run that would delete names how many
+/// domains; any answer but `yes` changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_question_on_a_terminal_names_the_deletions() {
+    let w = world(config()).await;
+    let owned = "version: 1\nownership: { provision/manifest: q }\ndefaults: { region: us-east-1 }\ndomains:\n";
+    let before = w.write(
+        "before.yaml",
+        &format!("{owned}  - {{ name: keep }}\n  - {{ name: old-a }}\n  - {{ name: old-b }}\n"),
+    );
+    w.run(&["apply", before.to_str().unwrap(), "--auto-approve"])
+        .await
+        .expect(0);
+    let after = w.write("after.yaml", &format!("{owned}  - {{ name: keep }}\n"));
+    let (code, drawn) = answering(
+        &w,
+        &["apply", after.to_str().unwrap(), "--prune"],
+        "xterm",
+        "no\n",
+    )
+    .await;
+    assert_eq!(code, 1, "declined: {drawn}");
+    assert!(
+        drawn.contains("Apply these changes? This DELETES 2 domains (--prune)."),
+        "{drawn:?}"
+    );
+    assert_eq!(
+        w.domains(support::CALLER, "us-east-1").await.len(),
+        3,
+        "nothing deleted"
+    );
 }
